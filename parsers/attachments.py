@@ -1,0 +1,82 @@
+"""Text and tables of reports published as PDF or DOCX attachments, as the same lines as a page.
+
+PDF: pdfplumber, page by page; tables found on a page become tab-separated rows and the text
+outside them stays in reading order. A PDF without a text layer (a scan) yields no lines, and the
+caller flags it ``no_text_layer`` rather than reporting an empty success.
+DOCX: python-docx, paragraphs and tables in document order; python-docx repeats a horizontally
+merged cell in ``row.cells``, which is the grid we want, and vertical merges are resolved too.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from parsers.errors import UnsupportedInput
+from parsers.text import squash
+
+
+def pdf_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
+    """(text, is_table_row) lines of a PDF, in reading order."""
+    import pdfplumber  # imported here: HTML pages never need it
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(body))
+    except Exception as error:  # pdfminer raises many unrelated types for damaged files
+        raise UnsupportedInput("damaged PDF", where, f"pdfplumber could not open it: {error}") from None
+    lines: list[tuple[str, bool]] = []
+    with pdf:
+        for page in pdf.pages:
+            lines.extend(_pdf_page(page))
+    return lines
+
+
+def _pdf_page(page: Any) -> list[tuple[str, bool]]:
+    tables = page.find_tables()
+    placed: list[tuple[float, list[tuple[str, bool]]]] = []
+    outside = page
+    for table in tables:
+        rows = []
+        for row in table.extract():
+            cells = [squash((c or "").replace("\n", "")) for c in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            if any(cells):
+                rows.append(("\t".join(cells), True))
+        placed.append((table.bbox[1], rows))
+        outside = outside.outside_bbox(table.bbox)
+    words_text = outside.extract_text(layout=False) or ""
+    # text lines carry their own vertical position so that tables land where they stood
+    for line in outside.extract_text_lines() if tables else []:
+        placed.append((line["top"], [(squash(line["text"]), False)]))
+    if not tables:
+        return [(squash(t), False) for t in words_text.splitlines() if squash(t)]
+    placed.sort(key=lambda item: item[0])
+    return [item for _, rows in placed for item in rows if item[0]]
+
+
+def docx_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
+    """(text, is_table_row) lines of a DOCX: paragraphs and table rows in document order."""
+    import docx  # python-docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(body))
+    except Exception as error:  # python-docx raises KeyError/ValueError on damaged packages
+        raise UnsupportedInput("damaged DOCX", where, f"python-docx could not open it: {error}") from None
+    lines: list[tuple[str, bool]] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = squash(Paragraph(child, document).text)
+            if text:
+                lines.append((text, False))
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells = [squash(cell.text.replace("\n", "")) for cell in row.cells]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if any(cells):
+                    lines.append(("\t".join(cells), True))
+    return lines

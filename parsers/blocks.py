@@ -1,0 +1,181 @@
+"""One walk over the page turns the DOM into lines: paragraphs, headings, list items, table rows.
+
+Every text node counts, including the text of inline ``<span>``/``<font>`` pieces that editors
+split a date into (seed 003 lost 年, 月, 〔〕 and 一 that way: "201711日" for 2017年1月1日).
+Hidden elements and spam links are skipped here, in the same walk, and recorded with their
+reason; data tables are rebuilt as grids (parsers/tables.py), layout tables read as blocks.
+Lines outside the content container are kept too, marked, because the footer and the info line
+carry metadata (网站标识码, 来源, 发布时间) even though they are not part of the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from parsers import tables
+from parsers.content import SKIP_TAGS
+from parsers.spam import SpamMatcher
+from parsers.text import join_cjk, squash
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section",
+    "article", "header", "footer", "nav", "aside", "blockquote", "pre", "center", "form", "tr", "td",
+    "th", "caption", "address", "figure", "figcaption", "main", "hr", "body", "table", "tbody",
+    "thead", "tfoot", "fieldset", "legend", "marquee",
+})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# hosts whose links are never spam whatever their text (国家体育总局 links to a .gov.cn site)
+_GOV_SUFFIXES = (".gov.cn", ".gov", ".org.cn", ".edu.cn", "gov.cn")
+# hidden blocks of this many off-site links are an SEO link farm even without a spam word
+_LINK_FARM = 3
+
+
+@dataclass(slots=True)
+class Line:
+    """A line of page text; ``in_body`` when inside the content container."""
+
+    text: str
+    in_body: bool
+    kind: str = "p"  # p | h | row
+    link_chars: int = 0
+
+
+@dataclass(slots=True)
+class Removal:
+    """Text the walk left out, and why; ``spam`` tells which list of the record it belongs to."""
+
+    text: str
+    reason: str
+    spam: bool
+    in_body: bool
+
+
+class Walker:
+    """Walks one parsed page; :meth:`run` returns its lines and what it removed."""
+
+    def __init__(self, root: HtmlElement, container: HtmlElement, page_url: str | None,
+                 is_hidden: Callable[[HtmlElement], str | None], spam: SpamMatcher) -> None:
+        self.root = root
+        self.container = container
+        self.page_host = (urlsplit(page_url).hostname or "") if page_url else ""
+        self.is_hidden = is_hidden
+        self.spam = spam
+        self.lines: list[Line] = []
+        self.removed: list[Removal] = []
+        self._parts: list[str] = []
+        self._link_chars = 0
+        self._in_body = False
+
+    def run(self) -> tuple[list[Line], list[Removal]]:
+        body = self.root.find("body")
+        self._walk(body if body is not None else self.root, self._flush)
+        self._flush()
+        return self.lines, self.removed
+
+    # --- the walk -------------------------------------------------------------------------------
+    def _walk(self, top: HtmlElement, brk: Callable[[], None]) -> None:
+        """Depth-first without recursion: portal pages nest ``<font>`` thousands deep."""
+        stack: list[tuple[HtmlElement, bool]] = [(top, False)]
+        while stack:
+            el, closing = stack.pop()
+            tag = el.tag
+            if closing:
+                if tag in BLOCK_TAGS or tag == "br":
+                    brk()
+                if el is self.container:
+                    self._in_body = False
+                if el is not top and el.tail:
+                    self._parts.append(el.tail)
+                continue
+            if not isinstance(tag, str) or tag in SKIP_TAGS or self._skip(el):
+                if el is not top and el.tail:
+                    self._parts.append(el.tail)
+                continue
+            if el is self.container:
+                brk()
+                self._in_body = True
+            if tag == "br":
+                stack.append((el, True))
+                continue
+            if tag in BLOCK_TAGS:
+                brk()
+            if tag == "table" and not tables.is_layout(el):
+                self._table(el, brk)
+                if el is self.container:
+                    self._in_body = False
+                if el is not top and el.tail:
+                    self._parts.append(el.tail)
+                continue
+            if tag == "a":
+                self._link_chars += len(el.text_content())
+            if el.text:
+                self._parts.append(el.text)
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+
+    def _skip(self, el: HtmlElement) -> bool:
+        """Hidden elements and spam links are left out, and recorded."""
+        how = self.is_hidden(el)
+        if how:
+            text = squash(el.text_content())
+            if text:
+                entry = self.spam.any_entry(text) or ("link_farm" if self._offsite_links_in(el) >= _LINK_FARM else None)
+                reason = f"hidden_{how}" + (f":{entry}" if entry else "")
+                self.removed.append(Removal(text, reason, bool(entry), self._in_body))
+            return True
+        if el.tag == "a":
+            text = squash(el.text_content())
+            if not text:
+                return False
+            entry = self.spam.strong_entry(text)
+            if not entry and self._offsite(el.get("href", "")):
+                entry = self.spam.any_entry(text)
+            if entry:
+                self.removed.append(Removal(text, f"spam_link:{entry}", True, self._in_body))
+                return True
+        return False
+
+    def _offsite(self, href: str) -> bool:
+        """A link to another site that is not a government one."""
+        host = (urlsplit(href.strip()).hostname or "") if href else ""
+        if not host or host == self.page_host:
+            return False
+        return not host.endswith(_GOV_SUFFIXES)
+
+    def _offsite_links_in(self, el: HtmlElement) -> int:
+        return sum(1 for a in el.iter("a") if self._offsite(a.get("href", "")))
+
+    def _table(self, table: HtmlElement, brk: Callable[[], None]) -> None:
+        brk()
+        for text in tables.row_lines(tables.grid(table, self._cell_text)):
+            self.lines.append(Line(text, self._in_body, "row"))
+
+    def _cell_text(self, cell: HtmlElement) -> str:
+        """A cell's text on one line: its own paragraphs joined, no tabs inside."""
+        saved_parts, saved_links = self._parts, self._link_chars
+        pieces: list[str] = []
+        self._parts = []
+
+        def brk() -> None:
+            pieces.append(squash("".join(self._parts)))
+            self._parts = []
+
+        self._walk(cell, brk)
+        brk()
+        self._parts, self._link_chars = saved_parts, saved_links
+        return join_cjk(pieces).replace("\t", " ")
+
+    def _flush(self) -> None:
+        if not self._parts:
+            return
+        text = squash("".join(self._parts))
+        self._parts = []
+        links, self._link_chars = self._link_chars, 0
+        if text:
+            self.lines.append(Line(text, self._in_body, "p", min(links, len(text))))

@@ -1,0 +1,100 @@
+"""Removes portal chrome from the report's lines: breadcrumbs, info lines, widgets, footers.
+
+The rules are chrome.yaml's: ``line`` entries drop a whole short line, ``span`` entries cut a
+widget out of a line ("【打印本页】"), ``tail`` entries start the related-links block at the end.
+Every removal is returned with the id of the entry that fired, for ``chrome_removed``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from parsers import vocab
+from parsers.text import squash
+
+_TAIL_LINE_MAX = 60  # lines after a tail marker longer than this are report text, not a link list
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    lines: tuple[tuple[str, re.Pattern[str], int], ...]
+    spans: tuple[tuple[str, re.Pattern[str]], ...]
+    tails: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@cache
+def rules() -> Rules:
+    lines, spans, tails = [], [], []
+    for e in vocab.entries("chrome"):
+        rx = re.compile(e.pattern)
+        if e.kind == "line":
+            lines.append((e.id, rx, e.max_len))
+        elif e.kind == "span":
+            spans.append((e.id, rx))
+        elif e.kind == "tail":
+            tails.append((e.id, rx))
+        else:
+            raise vocab.VocabularyError(f"unknown kind {e.kind!r}", f"chrome.yaml entry {e.id}")
+    return Rules(tuple(lines), tuple(spans), tuple(tails))
+
+
+def line_rule(text: str) -> str | None:
+    """The id of the ``line`` entry that makes this whole line chrome, or None."""
+    for entry_id, rx, max_len in rules().lines:
+        if len(text) <= max_len and rx.search(text):
+            return entry_id
+    return None
+
+
+def strip_chrome(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bool], list[dict[str, str]]]:
+    """Chrome-free lines (``rows`` marks table rows, which are never chrome) and the removals."""
+    r = rules()
+    kept: list[str] = []
+    kept_rows: list[bool] = []
+    removed: list[dict[str, str]] = []
+    tail_from = _tail_start(texts, rows)
+    for index, (text, is_row) in enumerate(zip(texts, rows, strict=True)):
+        if is_row:
+            kept.append(text)
+            kept_rows.append(True)
+            continue
+        if tail_from is not None and index >= tail_from[0]:
+            removed.append({"text": text, "reason": f"chrome:{tail_from[1]}"})
+            continue
+        entry_id = line_rule(text)
+        if entry_id:
+            removed.append({"text": text, "reason": f"chrome:{entry_id}"})
+            continue
+        for span_id, rx in r.spans:
+            if rx.search(text):
+                new = squash(rx.sub(" ", text))
+                for m in rx.finditer(text):
+                    removed.append({"text": m.group().strip(), "reason": f"chrome:{span_id}"})
+                text = new
+        if not text:
+            continue
+        entry_id = line_rule(text)  # what is left after the widgets may be an info line
+        if entry_id:
+            removed.append({"text": text, "reason": f"chrome:{entry_id}"})
+            continue
+        kept.append(text)
+        kept_rows.append(False)
+    return kept, kept_rows, removed
+
+
+def _tail_start(texts: list[str], rows: list[bool]) -> tuple[int, str] | None:
+    """Where the trailing related-links block starts: a tail marker followed only by short lines."""
+    for index in range(len(texts) - 1, -1, -1):
+        if rows[index]:
+            return None
+        text = texts[index]
+        for entry_id, rx in rules().tails:
+            if rx.search(text) and all(len(t) <= _TAIL_LINE_MAX for t in texts[index + 1:]):
+                # keep looking upwards: an earlier marker may start the block
+                earlier = _tail_start(texts[:index], rows[:index])
+                return earlier or (index, entry_id)
+        if len(text) > _TAIL_LINE_MAX:
+            return None
+    return None

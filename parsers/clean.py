@@ -1,0 +1,230 @@
+"""``clean``: one saved page or attachment (bytes) to one :class:`Report`.
+
+decode → parse once → find the content → one walk (text, tables, hidden and link spam) →
+metadata from every line → spam runs and hijacked names → chrome → repeats → title, year,
+agency, region → flags. Each step is a module of its own; this one only wires them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from parsers import attachments, meta, sniff
+from parsers.blocks import Line, Walker
+from parsers.chrome import strip_chrome
+from parsers.content import locate
+from parsers.decode import decode
+from parsers.errors import EmptyInput, UnsupportedInput
+from parsers.hidden import hidden_reason, hidden_selectors
+from parsers.names import Places, doc_initials, strip_spam
+from parsers.place import find_region
+from parsers.record import Report
+from parsers.regions import registry
+from parsers.repeats import collapse
+from parsers.spam import SpamMatcher, matcher
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_REDACTED = re.compile(r"[(（]\s*略\s*[)）]")
+# "*" standing for digits: "* 年", "2*2*年", a table cell that is only "*"
+_MASKED = re.compile(
+    r"(?:^|[\s\t])\*+\s*(?=[年月日件条个项次%])|\d\*+\d|\d\*+(?=[年月日件条])|(?:^|\t)\*+(?:\t|$)", re.M)
+# what is left of an agency whose name was cut out as spam ("区人民政府办公室")
+_HEADLESS = re.compile(r"^[区县市旗镇乡](?:人民政府|政府|委员会)")
+_REGION_ONLY = re.compile(r"(?:省|市|区|县|旗|盟|州|自治区|自治州|自治县|自治旗|镇|乡|街道)$")
+
+
+@dataclass(slots=True)
+class CleanOptions:
+    """What the caller knows about a page besides its bytes."""
+
+    url: str | None = None
+    content_type: str | None = None  # the HTTP Content-Type header, if any
+    region_hint: str | None = None  # the registry's region code for the portal the page came from
+    where: str | None = None  # a path or URL naming the page in error messages
+
+
+def clean_file(path: str | Path, options: CleanOptions | None = None) -> Report:
+    """Clean a saved page from disk (``-`` is not handled here: the CLI reads stdin itself)."""
+    options = options or CleanOptions()
+    if options.where is None:
+        options.where = str(path)
+    return clean(Path(path).read_bytes(), options)
+
+
+def clean(body: bytes, options: CleanOptions | None = None) -> Report:
+    """Clean one page or attachment; raises a :class:`NianbaoError` subclass for unreadable input."""
+    options = options or CleanOptions()
+    if not body or not body.strip():
+        raise EmptyInput("empty page", options.where, "the file has no content")
+    kind = sniff.sniff(body)
+    report = Report(url=options.url)
+    if kind == sniff.HTML:
+        _clean_html(body, options, report)
+    elif kind in (sniff.PDF, sniff.DOCX):
+        _clean_attachment(body, kind, options, report)
+    elif kind == sniff.OLE:
+        raise UnsupportedInput("legacy Office file (.doc/.wps/.xls)", options.where,
+                               "convert it to DOCX or PDF first (e.g. libreoffice --headless --convert-to docx)")
+    elif kind == sniff.XLSX:
+        raise UnsupportedInput("spreadsheet (.xlsx)", options.where, "annual reports are read from HTML, PDF or DOCX")
+    else:
+        raise UnsupportedInput(kind.removeprefix("binary:") + ", not a page", options.where,
+                               "pass an HTML page, a PDF or a DOCX")
+    return report
+
+
+def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
+    from lxml import html as lxml_html
+
+    decoded = decode(body, options.content_type, options.where)
+    report.encoding = decoded.encoding
+    if decoded.replaced:
+        report.flag("decode_errors")
+    text = _XML_DECLARATION.sub("", decoded.text, count=1)
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        root = lxml_html.document_fromstring(text, parser=parser)
+    except Exception as error:  # lxml raises ParserError / ValueError for documents with no element
+        raise UnsupportedInput("no HTML content", options.where, str(error)) from None
+    selectors = hidden_selectors(root)
+    cache: dict[object, str | None] = {}
+
+    def is_hidden(el: object) -> str | None:
+        if el not in cache:
+            cache[el] = hidden_reason(el, selectors)  # type: ignore[arg-type]
+        return cache[el]
+
+    container, _how = locate(root, is_hidden)
+    spam = matcher()
+    lines, removed = Walker(root, container, options.url, is_hidden, spam).run()
+    for item in removed:
+        target = report.spam_removed if item.spam else report.chrome_removed
+        if item.spam or item.in_body:
+            target.append({"text": item.text, "reason": item.reason})
+    metas = meta.meta_tags(root)
+    report.site_code = meta.site_code(lines, metas)
+    report.source = meta.source(lines, metas)
+    report.published = meta.published(lines, metas, options.url)
+    titles = meta.title_candidates(root, metas, container)
+    body_lines = [line for line in lines if line.in_body] or lines
+    _finish(report, body_lines, titles, lines, options, spam)
+
+
+def _clean_attachment(body: bytes, kind: str, options: CleanOptions, report: Report) -> None:
+    extract = attachments.pdf_lines if kind == sniff.PDF else attachments.docx_lines
+    pairs = extract(body, options.where)
+    report.encoding = kind
+    report.flag("attachment")
+    lines = [Line(text, True, "row" if is_row else "p") for text, is_row in pairs]
+    if not lines:
+        report.flag("no_text_layer" if kind == sniff.PDF else "no_content")
+        return
+    report.published = meta.signature_date(lines)
+    titles = [lines[0].text] + ([lines[0].text + lines[1].text] if len(lines) > 1 else [])
+    _finish(report, lines, titles, lines, options, matcher())
+
+
+def _finish(report: Report, body_lines: list[Line], titles: list[str], all_lines: list[Line],
+            options: CleanOptions, spam: SpamMatcher) -> None:
+    """The steps shared by pages and attachments, from spam runs to flags."""
+    # 1. a first region guess, from evidence spam cannot have touched (site code, hint) and from
+    #    titles with spam runs cut out (a hijacked name leaves the rest of the title readable)
+    plain_titles = [strip_spam(t, spam, Places()).text for t in titles]
+    rough_title = meta.choose_title(plain_titles)
+    rough_year = meta.year(rough_title, body_lines)
+    footer = [line.text for line in all_lines if not line.in_body and len(line.text) <= 80]
+    region = find_region(report.site_code, options.region_hint, plain_titles[:3] + footer[-12:],
+                         [line.text for line in body_lines], rough_year)
+    places = Places(region.county if region else None, region.city if region else None)
+    if region is None:
+        places = _places_from_documents(body_lines, spam)
+
+    # 2. spam runs in every body line, names restored where the page gives them away
+    texts, rows = [], []
+    hijacked = restored = 0
+    for line in body_lines:
+        result = strip_spam(line.text, spam, places)
+        report.spam_removed.extend(result.removed)
+        hijacked += result.hijacked
+        restored += result.restored
+        if result.text:
+            texts.append(result.text)
+            rows.append(line.kind == "row")
+
+    # 3. chrome, then repeats
+    texts, rows, chrome_removed = strip_chrome(texts, rows)
+    report.chrome_removed.extend(chrome_removed)
+    texts, rows, repeats_removed, collapsed = collapse(texts, rows)
+    report.chrome_removed.extend(repeats_removed)
+    if collapsed:
+        report.flag("repeated_body_collapsed")
+    report.text = "\n".join(texts)
+
+    # 4. title, year, agency, region
+    title_results = [strip_spam(t, spam, places) for t in titles]
+    title = meta.choose_title([r.text for r in title_results if r.text])
+    for result in title_results:
+        if result.text == title:
+            report.spam_removed.extend(result.removed)
+            hijacked += result.hijacked
+            restored += result.restored
+            break
+    report.title = title
+    report.year = meta.year(title, [Line(t, True) for t in texts])
+    clean_lines = [Line(t, True, "row" if r else "p") for t, r in zip(texts, rows, strict=True)]
+    report.agency = _agency(title, clean_lines, report.source)
+    if region is None or report.year != rough_year:
+        named = [t for t in (title, report.agency) if t]
+        region = find_region(report.site_code, options.region_hint, named + footer[-12:], texts, report.year) or region
+    if region:
+        report.region_code, report.province, report.city, report.county = (
+            region.code, region.province, region.city, region.county)
+
+    # 5. flags
+    if hijacked:
+        report.flag("name_hijacked")
+        if restored == hijacked:
+            report.flag("name_restored")
+    if _REDACTED.search(report.text):
+        report.flag("redacted")
+    if _MASKED.search(report.text):
+        report.flag("digits_masked")
+    opening = [t for t, r in zip(texts, rows, strict=True) if not r][:3]
+    if not any(meta.is_report_title(t) for t in [title or "", *opening]):
+        report.flag("not_a_report")
+    if not report.text:
+        report.flag("no_content")
+
+
+def _agency(title: str | None, lines: list[Line], source: str | None) -> str | None:
+    """The issuing body: the title's prefix when it names one, else the signature, else the
+    来源 when it is a body of the titled region (灵山县政府信息公开领导小组办公室 compiled 灵山县's
+    report), else the region's government."""
+    prefix = meta.title_prefix(title)
+    is_place = bool(prefix and (prefix in registry().by_name or _REGION_ONLY.search(prefix)))
+    if prefix and not is_place and meta.agency_suffix().search(prefix):
+        return prefix
+    signature = meta.signature_agency(lines)
+    if signature and not _HEADLESS.match(signature):
+        return signature
+    if prefix and is_place:
+        if source and source.startswith(prefix) and len(source) > len(prefix) and meta.agency_suffix().search(source):
+            return source
+        return prefix + ("办事处" if prefix.endswith("街道") else "人民政府")
+    return None
+
+
+def _places_from_documents(lines: list[Line], spam: SpamMatcher) -> Places:
+    """With no region known, a city-level document number next to a hijacked name (揭府办函 → 揭阳市)."""
+    for line in lines:
+        if not spam.runs(line.text):
+            continue
+        for initial in doc_initials(line.text):
+            if len(initial) != 1:
+                continue
+            cities = registry().cities_by_initial(initial)
+            if len(cities) == 1:
+                return Places(None, cities[0].name)
+    return Places()

@@ -1,0 +1,97 @@
+"""Finds the element that holds the report on a portal page.
+
+Known CMS containers (containers.yaml: TRS ``div.TRS_Editor``, Hanweb/JPaaS ``#zoom`` …) win when
+they hold most of the text; otherwise a density walk descends from ``<body>`` into the child that
+holds most of the non-link text, and stops where the text is spread over several children
+(a mirror showing the body twice stops above both copies, so the repeat is seen and collapsed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from parsers import tables, vocab
+from parsers.text import visible_len
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "iframe", "select", "option", "button", "input",
+    "textarea", "head", "title", "object", "embed", "svg", "canvas", "map", "audio", "video",
+})
+# elements the density walk never descends into: their text is one unit of the report
+_LEAVES = frozenset({"p", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "li", "a"})
+_DESCEND_SHARE = 0.6  # a child holding this share of its parent's prose becomes the container
+_KNOWN_SHARE = 0.6  # a known CMS container must hold this share of what the density walk found
+
+
+@cache
+def _known_xpaths() -> tuple[tuple[str, etree.XPath], ...]:
+    return tuple((e.id, etree.XPath(e.pattern)) for e in vocab.entries("containers", pattern_key="xpath"))
+
+
+HiddenTest = Callable[["HtmlElement"], "str | None"]
+
+
+def prose_lengths(root: HtmlElement, is_hidden: HiddenTest) -> dict[HtmlElement, int]:
+    """Visible non-link characters under every element, computed bottom-up in one pass."""
+    prose: dict[HtmlElement, int] = {}
+    for el in reversed(list(root.iter())):
+        tag = el.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS or is_hidden(el):
+            prose[el] = 0
+            continue
+        if tag == "a":
+            total = 0
+        else:
+            total = visible_len(el.text) if el.text else 0
+            for child in el:
+                total += prose.get(child, 0)
+                if child.tail:
+                    total += visible_len(child.tail)
+        prose[el] = total
+    return prose
+
+
+def locate(root: HtmlElement, is_hidden: HiddenTest) -> tuple[HtmlElement, str]:
+    """The content container and how it was found (``density`` or a containers.yaml id)."""
+    prose = prose_lengths(root, is_hidden)
+    body = root.find("body")
+    node = body if body is not None else root
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and c.tag not in _LEAVES]
+        if not children:
+            break
+        best = max(children, key=lambda c: prose.get(c, 0))
+        if prose.get(best, 0) < _DESCEND_SHARE * prose.get(node, 0) or prose.get(best, 0) == 0:
+            break
+        if best.tag == "table" and not tables.is_layout(best):
+            break
+        node = best
+    found = prose.get(node, 0)
+    for entry_id, xpath in _known_xpaths():
+        matches = [m for m in xpath(root) if prose.get(m, 0) > 0]
+        if not matches:
+            continue
+        candidate = max(matches, key=lambda m: prose.get(m, 0))
+        if _is_ancestor(candidate, node):
+            continue  # a generic wrapper around what the density walk found: keep the tighter one
+        if prose.get(candidate, 0) >= _KNOWN_SHARE * found and prose.get(candidate, 0) > 0:
+            return candidate, entry_id
+    return node, "density"
+
+
+def _is_ancestor(a: HtmlElement, b: HtmlElement) -> bool:
+    if a is b:
+        return False
+    parent = b.getparent()
+    while parent is not None:
+        if parent is a:
+            return True
+        parent = parent.getparent()
+    return False

@@ -1,0 +1,90 @@
+"""Tells whether an element is invisible to a reader, and how it was hidden.
+
+Hacked portals hide spam from the people who run them while search engines still read it:
+inline ``display:none``, ``visibility:hidden``, ``font-size:0``, off-screen absolute positioning,
+zero width/height with overflow hidden, 1-pixel ``<marquee>`` blocks, the ``hidden`` attribute,
+and classes or ids hidden by a ``<style>`` block on the page. Plain trafilatura only catches the
+first two when inline.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+_DECLS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("display_none", re.compile(r"display\s*:\s*none", re.I)),
+    ("visibility_hidden", re.compile(r"visibility\s*:\s*hidden", re.I)),
+    ("font_size_zero", re.compile(r"font-size\s*:\s*0(?:\.0+)?\s*(?:px|pt|em|rem|%)?\s*(?:;|$|!)", re.I)),
+    ("off_screen", re.compile(
+        r"(?:left|top|right|margin-left|margin-top|text-indent)\s*:\s*-\s*\d{3,}(?:\.\d+)?\s*(?:px|pt|em|rem)?", re.I)),
+    ("opacity_zero", re.compile(r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)", re.I)),
+    ("clip_zero", re.compile(r"clip\s*:\s*rect\(\s*0", re.I)),
+)
+_ZERO_BOX = re.compile(
+    r"(?:^|;|\s)(?:width|height|max-height|max-width)\s*:\s*0(?:\.0+)?\s*(?:px|pt|em|%)?\s*(?:;|$|!)", re.I)
+_OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.I)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE_SELECTOR = re.compile(r"^\s*(?:[a-zA-Z0-9]*)([.#])([\w-]+)\s*$")
+
+
+def style_reason(style: str) -> str | None:
+    """How a CSS declaration block hides its element, or None if it does not."""
+    for reason, rx in _DECLS:
+        if rx.search(style):
+            return reason
+    if _ZERO_BOX.search(style) and (_OVERFLOW_HIDDEN.search(style) or "position" in style.lower()):
+        return "zero_size"
+    return None
+
+
+def hidden_selectors(root: HtmlElement) -> dict[str, str]:
+    """Classes (``.x``) and ids (``#x``) that the page's own ``<style>`` blocks hide."""
+    hidden: dict[str, str] = {}
+    for style in root.iter("style"):
+        css = style.text or ""
+        for selectors, body in _CSS_RULE.findall(css):
+            reason = style_reason(body)
+            if not reason:
+                continue
+            for selector in selectors.split(","):
+                m = _SIMPLE_SELECTOR.match(selector)
+                if m:
+                    hidden[m.group(1) + m.group(2)] = "css_" + reason
+    return hidden
+
+
+def hidden_reason(el: HtmlElement, selectors: dict[str, str]) -> str | None:
+    """Why this element is invisible (``display_none``, ``css_display_none``, ``marquee`` …), or None."""
+    attrib = el.attrib
+    if "hidden" in attrib:
+        return "hidden_attribute"
+    style = attrib.get("style")
+    if style:
+        reason = style_reason(style)
+        if reason:
+            return reason
+    if el.tag == "marquee" and _tiny_marquee(el):
+        return "marquee"
+    if selectors:
+        for cls in attrib.get("class", "").split():
+            reason = selectors.get("." + cls)
+            if reason:
+                return reason
+        ident = attrib.get("id")
+        if ident and "#" + ident in selectors:
+            return selectors["#" + ident]
+    return None
+
+
+def _tiny_marquee(el: HtmlElement) -> bool:
+    """A marquee 0–5 px tall or wide, or scrolling too fast to read, exists only for crawlers."""
+    for key in ("width", "height"):
+        value = el.attrib.get(key, "").strip().rstrip("px")
+        if value.isdigit() and int(value) <= 5:
+            return True
+    amount = el.attrib.get("scrollamount", "").strip()
+    return amount.isdigit() and int(amount) >= 500

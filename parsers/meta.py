@@ -1,0 +1,193 @@
+"""Metadata from a page: title, year, publish date, source, site code, agency.
+
+Everything is read from lines the walk produced (footer and info lines included, before chrome is
+removed) and from ``<meta>`` tags, with the label vocabulary of labels.yaml. Visible labels win
+over ``<meta>`` tags, which win over the URL, which wins over the signature date at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING
+
+from parsers import vocab
+from parsers.blocks import Line
+from parsers.dates import cn_number, date_from_url, parse_date, parse_date_loose
+from parsers.text import join_cjk, squash
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|-(?=[^\d]))\s*")
+_SIGNATURE_DATE = re.compile(r"^(?:[\u4e00-\u9fa5()（）]{2,40}\s*)?((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                             r"|[〇零○Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$")
+
+
+@cache
+def _rx(section: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(e.pattern) for e in vocab.entries("labels", section))
+
+
+@cache
+def _meta_names() -> dict[str, tuple[str, ...]]:
+    names = vocab.load("labels")["meta_names"]
+    return {key: tuple(n.lower() for n in value) for key, value in names.items()}
+
+
+@cache
+def agency_suffix() -> re.Pattern[str]:
+    return re.compile(vocab.load("labels")["agency_suffixes"] + "$")
+
+
+def meta_tags(root: HtmlElement) -> dict[str, str]:
+    """``<meta name|property=… content=…>`` as a dict with lower-cased names (first one wins)."""
+    found: dict[str, str] = {}
+    head = root.find("head")
+    for meta in (head if head is not None else root).iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        content = squash(meta.get("content") or "")
+        if name and content and name not in found:
+            found[name] = content
+    return found
+
+
+def _from_meta(metas: dict[str, str], key: str) -> str | None:
+    for name in _meta_names()[key]:
+        if metas.get(name):
+            return metas[name]
+    return None
+
+
+def _labelled(section: str, lines: Iterable[Line]) -> str | None:
+    patterns = _rx(section)
+    for line in lines:
+        if line.kind == "row" or len(line.text) > 200:
+            continue
+        for rx in patterns:
+            m = rx.search(line.text)
+            if m:
+                return m.group("v")
+    return None
+
+
+def site_code(lines: list[Line], metas: dict[str, str]) -> str | None:
+    """The portal's 网站标识码 from the footer, or its SiteIDCode meta tag."""
+    found = _labelled("site_code", reversed(lines))
+    if not found:
+        value = _from_meta(metas, "site_code")
+        found = value if value and re.fullmatch(r"[0-9A-Za-z]{10}", value) else None
+    return found
+
+
+def source(lines: list[Line], metas: dict[str, str]) -> str | None:
+    """The 来源 (source) value of the info line, or the ContentSource meta tag."""
+    return _labelled("source", lines) or _from_meta(metas, "source")
+
+
+def published(lines: list[Line], metas: dict[str, str], url: str | None) -> str | None:
+    """The publish date: a labelled date line, the PubDate meta, the URL, or the signature date."""
+    value = _labelled("published", lines)
+    if value:
+        found = parse_date(value)
+        if found:
+            return found
+    meta = _from_meta(metas, "published")
+    if meta:
+        found = parse_date_loose(meta)
+        if found:
+            return found
+    return date_from_url(url) or signature_date(lines)
+
+
+def signature_date(lines: list[Line]) -> str | None:
+    """The date under the signature at the end of a report ("2020年1月20日")."""
+    body = [line for line in lines if line.in_body and line.kind != "row"]
+    for line in reversed(body[-6:]):
+        m = _SIGNATURE_DATE.match(line.text)
+        if m:
+            return parse_date(m.group(1))
+    return None
+
+
+def title_candidates(root: HtmlElement, metas: dict[str, str], container: HtmlElement) -> list[str]:
+    """Possible titles, most trusted first: ArticleTitle meta, headings, <title> pieces."""
+    out: list[str] = []
+    value = _from_meta(metas, "title")
+    if value:
+        out.append(value)
+    for xpath in ("//h1", "//h2", "//*[contains(@class, 'title') or contains(@id, 'title')]", "//h3"):
+        for el in root.xpath(xpath):
+            text = _element_title(el)
+            if 4 <= len(text) <= 120:
+                out.append(text)
+    title = root.find(".//title")
+    if title is not None and title.text:
+        whole = squash(title.text)
+        out.extend(p for p in _TITLE_SPLIT.split(whole) if p)
+        out.append(whole)
+    return out
+
+
+def _element_title(el: HtmlElement) -> str:
+    """A heading's text, its <br>-separated pieces joined (seed 002 splits agency and title)."""
+    pieces = [squash(t) for t in el.itertext()]
+    return join_cjk([p for p in pieces if p])
+
+
+def is_report_title(text: str) -> bool:
+    return any(rx.search(text) for rx in _rx("report_title"))
+
+
+def choose_title(candidates: list[str]) -> str | None:
+    """The first candidate that reads like a 年报 title, else the first candidate."""
+    for text in candidates:
+        if is_report_title(text) and len(text) <= 100:
+            return text
+    return candidates[0] if candidates else None
+
+
+def year(title: str | None, lines: list[Line]) -> int | None:
+    """The year the report covers: from its title, else the statistics period of its opening."""
+    if title:
+        value = _year_in(title)
+        if value:
+            return value
+    patterns = _rx("year")
+    opening = [line.text for line in lines if line.in_body and line.kind != "row"][:8]
+    for text in opening:
+        m = patterns[1].search(text)
+        if m:
+            return int(m.group("v"))
+    return None
+
+
+def _year_in(text: str) -> int | None:
+    m = _rx("year")[0].search(text)
+    if not m:
+        return None
+    value = m.group("v")
+    number = int(value) if value.isdigit() else cn_number(value)
+    return number if number and 1990 <= number <= 2100 else None
+
+
+def title_prefix(title: str | None) -> str | None:
+    """What stands before the year in a title: the issuing body or the region's name."""
+    if not title:
+        return None
+    m = re.match(r"^(.{2,40}?)\s*(?:关于)?(?:(?:19|20)\d{2}|[二][〇零○Ｏ][〇零○Ｏ一二三四五六七八九]{2})\s*年", title)
+    if not m:
+        m = re.match(r"^(.{2,40}?)(?:政府|政务)?信息公开", title)
+    return m.group(1).strip(" 《》\"“”") if m else None
+
+
+def signature_agency(lines: list[Line]) -> str | None:
+    """The issuing body signed at the end ("遂宁市政务服务和大数据管理局" above the date)."""
+    body = [line.text for line in lines if line.in_body and line.kind != "row"]
+    suffix = agency_suffix()
+    for text in reversed(body[-5:]):
+        candidate = text.strip()
+        if 4 <= len(candidate) <= 40 and suffix.search(candidate) and not re.search(r"[,，。;；:：、]", candidate):
+            return candidate
+    return None

@@ -1,0 +1,85 @@
+"""Spam that replaced a place name: remove it and, where the page gives the name away, restore it.
+
+Seed 004: a Guangdong district's name is replaced everywhere by "皇冠体育,皇冠体育平台". The run
+stands in a name slot (before 区, 人民政府, a year). The real name comes from the region the page
+gives away (网站标识码 → 揭东区), and a city-level document number in the same sentence
+(揭府办函 → 揭阳市) says the city, not the district, was meant there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsers.spam import Run, SpamMatcher, name_slot
+
+_DOC_NUMBER = re.compile(
+    r"([\u4e00-\u9fa5]{1,4}?)(?:府办|政办|府|政|办)[\u4e00-\u9fa5]{0,2}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]")
+_LEVEL_SUFFIX = "区县市旗盟州"
+
+
+@dataclass(slots=True)
+class Places:
+    """The real names a page gives away; either may be unknown."""
+
+    county: str | None = None
+    city: str | None = None
+
+
+@dataclass(slots=True)
+class SpamResult:
+    text: str
+    removed: list[dict[str, str]] = field(default_factory=list)
+    hijacked: int = 0  # name slots found
+    restored: int = 0  # name slots filled with the real name
+
+
+def doc_initials(text: str) -> list[str]:
+    """Issuer abbreviations of document numbers in a text: 揭府办函〔2018〕40号 → 揭."""
+    return [m.group(1) for m in _DOC_NUMBER.finditer(text)]
+
+
+def strip_spam(text: str, spam: SpamMatcher, places: Places) -> SpamResult:
+    """Remove every spam run from one line; restore names where runs replaced them."""
+    runs = spam.runs(text)
+    result = SpamResult(text)
+    if not runs:
+        return result
+    city_doc = _city_document(text, places)
+    out = text
+    for run in reversed(runs):
+        piece = text[run.start:run.end]
+        entry = run.entry_ids[0] if run.entry_ids else "spam"
+        if name_slot(text, run):
+            result.hijacked += 1
+            name = _real_name(text, run, places, city_doc)
+            result.removed.append({"text": piece, "reason": f"name_hijack:{entry}"})
+            if name:
+                result.restored += 1
+            out = out[:run.start] + (name or "") + out[run.end:]
+        else:
+            result.removed.append({"text": piece, "reason": f"spam_phrase:{entry}"})
+            out = out[:run.start] + out[run.end:]
+    result.removed.reverse()
+    result.text = out.strip()
+    return result
+
+
+def _city_document(text: str, places: Places) -> bool:
+    """Does this sentence cite a city-level document (揭府办函 for 揭阳市)?"""
+    if not places.city:
+        return False
+    return any(len(initial) == 1 and places.city.startswith(initial) for initial in doc_initials(text))
+
+
+def _real_name(text: str, run: Run, places: Places, city_doc: bool) -> str | None:
+    follower = text[run.end:run.end + 1]
+    if follower and follower in _LEVEL_SUFFIX:
+        # "…区2018年": the run replaced the name without its level suffix
+        for name in (places.county, places.city):
+            if name and name.endswith(follower) and len(name) > 2:
+                return name[:-1]
+        return None
+    if city_doc:
+        return places.city
+    return places.county or places.city

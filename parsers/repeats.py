@@ -1,0 +1,65 @@
+"""Collapses a report body that a page shows twice (seed 000's mirror), and repeated paragraphs.
+
+Table rows are left alone: "0\t0\t0" repeats legitimately in every statistical table. A repeated
+block must be long enough to be a body, not a shared phrase.
+"""
+
+from __future__ import annotations
+
+_MIN_KEY = 15  # a line this long identifies its place in the body
+_MIN_BODY_SHARE = 0.25  # a repeated block this share of the text is a repeated body
+_MIN_PARAGRAPH = 20  # a repeated paragraph shorter than this may be a legitimate refrain ("无。")
+
+
+def collapse(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bool], list[dict[str, str]], bool]:
+    """Lines with repeats removed, the removals, and whether a whole repeated body was collapsed."""
+    removed: list[dict[str, str]] = []
+    collapsed = False
+    for _ in range(3):  # a body shown three times needs two passes
+        block = _longest_repeat(texts, rows)
+        if block is None:
+            break
+        start, length = block
+        gone = texts[start:start + length]
+        removed.append({"text": "\n".join(gone), "reason": "repeated_body"})
+        del texts[start:start + length]
+        del rows[start:start + length]
+        collapsed = True
+    seen: set[str] = set()
+    kept_texts, kept_rows = [], []
+    for text, is_row in zip(texts, rows, strict=True):
+        if not is_row and len(text) >= _MIN_PARAGRAPH:
+            if text in seen:
+                removed.append({"text": text, "reason": "repeated_paragraph"})
+                continue
+            seen.add(text)
+        kept_texts.append(text)
+        kept_rows.append(is_row)
+    return kept_texts, kept_rows, removed, collapsed
+
+
+def _longest_repeat(texts: list[str], rows: list[bool]) -> tuple[int, int] | None:
+    """(start, length) of the second copy of the longest block that occurs twice, if body-sized."""
+    total = sum(len(t) for t in texts) or 1
+    positions: dict[str, list[int]] = {}
+    for index, (text, is_row) in enumerate(zip(texts, rows, strict=True)):
+        if not is_row and len(text) >= _MIN_KEY:
+            positions.setdefault(text, []).append(index)
+    best: tuple[int, int, int] | None = None  # (chars, start of copy, length)
+    for places in positions.values():
+        for a_index, i in enumerate(places):
+            for j in places[a_index + 1:]:
+                # extend backwards and forwards while both copies agree and do not overlap
+                b = 0
+                while i - b - 1 >= 0 and texts[i - b - 1] == texts[j - b - 1] and j - b - 1 > i:
+                    b += 1
+                k = 0
+                while j + k < len(texts) and i + k < j - b and texts[i + k] == texts[j + k]:
+                    k += 1
+                start, length = j - b, b + k
+                chars = sum(len(t) for t in texts[start:start + length])
+                if best is None or chars > best[0]:
+                    best = (chars, start, length)
+    if best is None or best[0] < _MIN_BODY_SHARE * total or best[2] < 3:
+        return None
+    return best[1], best[2]
