@@ -10,6 +10,7 @@ merged cell in ``row.cells``, which is the grid we want, and vertical merges are
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from parsers.errors import UnsupportedInput
@@ -28,7 +29,32 @@ def pdf_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
     with pdf:
         for page in pdf.pages:
             lines.extend(_pdf_page(page))
-    return lines
+    return unwrap(lines)
+
+
+_SENTENCE_END = "。;；!！?？:：”)）"
+_NEW_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+)")
+
+
+def unwrap(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Join the lines a PDF broke to fit its width back into paragraphs.
+
+    A text line as long as the page's longest lines, not ending a sentence, continues on the next
+    line unless that one opens a new numbered item ("二、", "(一)", "1.").
+    """
+    widths = sorted(len(text) for text, is_row in lines if not is_row)
+    if not widths:
+        return lines
+    full = widths[int(len(widths) * 0.9)] * 0.85
+    out: list[tuple[str, bool]] = []
+    for text, is_row in lines:
+        if (out and not is_row and not out[-1][1] and len(out[-1][0]) >= full
+                and out[-1][0][-1] not in _SENTENCE_END and not _NEW_ITEM.match(text)):
+            out[-1] = (out[-1][0] + text, False)
+        else:
+            out.append((text, is_row))
+    return out
 
 
 def _pdf_page(page: Any) -> list[tuple[str, bool]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parsers import attachments, meta, sniff
 from parsers.blocks import Line, Walker
@@ -25,6 +26,10 @@ from parsers.regions import registry
 from parsers.repeats import collapse
 from parsers.spam import SpamMatcher, matcher
 
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+_INLINE_TAGS = re.compile(r"</?(?:font|span|b|i|u|em|strong|small|big|sup|sub|a)\b[^>]*>", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _REDACTED = re.compile(r"[(（]\s*略\s*[)）]")
 # "*" standing for digits: "* 年", "2*2*年", a table cell that is only "*"
@@ -76,18 +81,11 @@ def clean(body: bytes, options: CleanOptions | None = None) -> Report:
 
 
 def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
-    from lxml import html as lxml_html
-
     decoded = decode(body, options.content_type, options.where)
     report.encoding = decoded.encoding
     if decoded.replaced:
         report.flag("decode_errors")
-    text = _XML_DECLARATION.sub("", decoded.text, count=1)
-    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
-    try:
-        root = lxml_html.document_fromstring(text, parser=parser)
-    except Exception as error:  # lxml raises ParserError / ValueError for documents with no element
-        raise UnsupportedInput("no HTML content", options.where, str(error)) from None
+    root = _parse(_XML_DECLARATION.sub("", decoded.text, count=1), options, report)
     selectors = hidden_selectors(root)
     cache: dict[object, str | None] = {}
 
@@ -110,6 +108,25 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
     titles = meta.title_candidates(root, metas, container)
     body_lines = [line for line in lines if line.in_body] or lines
     _finish(report, body_lines, titles, lines, options, spam)
+
+
+def _parse(text: str, options: CleanOptions, report: Report) -> HtmlElement:
+    """Parse once; a page nested deeper than libxml2's limit (2,048) would lose everything below
+    it without an exception, so such a page is re-parsed with its inline formatting tags removed."""
+    from lxml import html as lxml_html
+
+    for attempt in (text, None):
+        if attempt is None:
+            attempt = _INLINE_TAGS.sub("", text)
+            report.flag("markup_repaired")
+        parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+        try:
+            root = lxml_html.document_fromstring(attempt, parser=parser)
+        except Exception as error:  # lxml raises ParserError / ValueError for documents with no element
+            raise UnsupportedInput("no HTML content", options.where, str(error)) from None
+        if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            return root
+    raise UnsupportedInput("markup nested too deep to read", options.where, "the page cannot be parsed")
 
 
 def _clean_attachment(body: bytes, kind: str, options: CleanOptions, report: Report) -> None:

@@ -27,7 +27,8 @@ SKIP_TAGS = frozenset({
 # elements the density walk never descends into: their text is one unit of the report
 _LEAVES = frozenset({"p", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "li", "a"})
 _DESCEND_SHARE = 0.6  # a child holding this share of its parent's prose becomes the container
-_KNOWN_SHARE = 0.6  # a known CMS container must hold this share of what the density walk found
+_KNOWN_SHARE = 0.6
+_TABLE_WEIGHT = 0.2  # a known CMS container must hold this share of what the density walk found
 
 
 @cache
@@ -54,6 +55,10 @@ def prose_lengths(root: HtmlElement, is_hidden: HiddenTest) -> dict[HtmlElement,
                 total += prose.get(child, 0)
                 if child.tail:
                     total += visible_len(child.tail)
+        if tag == "table" and not tables.is_layout(el):
+            # numbers in a statistics table must not pull the container into the table's wrapper
+            # (a big table in <div style="overflow-x:auto"> would otherwise leave the prose out)
+            total = int(total * _TABLE_WEIGHT)
         prose[el] = total
     return prose
 

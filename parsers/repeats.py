@@ -6,6 +6,8 @@ block must be long enough to be a body, not a shared phrase.
 
 from __future__ import annotations
 
+from collections import Counter
+
 _MIN_KEY = 15  # a line this long identifies its place in the body
 _MIN_BODY_SHARE = 0.25  # a repeated block this share of the text is a repeated body
 _MIN_PARAGRAPH = 20  # a repeated paragraph shorter than this may be a legitimate refrain ("无。")
@@ -39,27 +41,36 @@ def collapse(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bool],
 
 
 def _longest_repeat(texts: list[str], rows: list[bool]) -> tuple[int, int] | None:
-    """(start, length) of the second copy of the longest block that occurs twice, if body-sized."""
+    """(start, length) of the second copy of the longest block that occurs twice, if body-sized.
+
+    Linear time: lines that occur exactly twice vote, weighted by length, for the distance
+    between their two places; a body shown twice makes one distance win. Only that distance is
+    then scanned for the longest run of equal lines (a page of 75,000 identical paragraphs must
+    not cost 75,000² comparisons).
+    """
     total = sum(len(t) for t in texts) or 1
     positions: dict[str, list[int]] = {}
     for index, (text, is_row) in enumerate(zip(texts, rows, strict=True)):
         if not is_row and len(text) >= _MIN_KEY:
             positions.setdefault(text, []).append(index)
+    votes: Counter[int] = Counter()
+    for text, places in positions.items():
+        if len(places) == 2:
+            votes[places[1] - places[0]] += len(text)
     best: tuple[int, int, int] | None = None  # (chars, start of copy, length)
-    for places in positions.values():
-        for a_index, i in enumerate(places):
-            for j in places[a_index + 1:]:
-                # extend backwards and forwards while both copies agree and do not overlap
-                b = 0
-                while i - b - 1 >= 0 and texts[i - b - 1] == texts[j - b - 1] and j - b - 1 > i:
-                    b += 1
-                k = 0
-                while j + k < len(texts) and i + k < j - b and texts[i + k] == texts[j + k]:
-                    k += 1
-                start, length = j - b, b + k
-                chars = sum(len(t) for t in texts[start:start + length])
-                if best is None or chars > best[0]:
-                    best = (chars, start, length)
+    for distance, _ in votes.most_common(3):
+        run_start, run_chars = None, 0
+        for k in range(len(texts) - distance + 1):
+            same = k + distance < len(texts) and texts[k] == texts[k + distance]
+            if same and (run_start is None or k - run_start < distance):
+                if run_start is None:
+                    run_start, run_chars = k, 0
+                run_chars += len(texts[k])
+                continue
+            if run_start is not None and (best is None or run_chars > best[0]):
+                best = (run_chars, run_start + distance, k - run_start)
+            run_start = k if same else None
+            run_chars = len(texts[k]) if same else 0
     if best is None or best[0] < _MIN_BODY_SHARE * total or best[2] < 3:
         return None
     return best[1], best[2]

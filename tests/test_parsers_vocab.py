@@ -1,0 +1,87 @@
+"""Every vocabulary entry, one test each: its example is caught, its keep example survives.
+
+As in trafilatura's token tests, an entry that starts eating real report text fails here by name.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lxml import html
+
+from parsers import chrome, vocab
+from parsers.names import Places, strip_spam
+from parsers.spam import matcher
+
+SPAM = vocab.entries("spam", kind_key="strength")
+CHROME = vocab.entries("chrome")
+CONTAINERS = vocab.entries("containers", pattern_key="xpath")
+LABEL_SECTIONS = ("source", "published", "site_code", "year", "report_title")
+LABELS = [(section, e) for section in LABEL_SECTIONS for e in vocab.entries("labels", section)]
+
+
+@pytest.mark.parametrize("entry", [e for e in SPAM if e.kind == "strong"], ids=lambda e: e.id)
+def test_strong_spam_entry_removes_its_example(entry: vocab.Entry) -> None:
+    assert re.search(entry.pattern, entry.example), "the entry's own pattern misses its example"
+    runs = matcher().runs(entry.example)
+    assert any(entry.id in run.entry_ids for run in runs), f"{entry.id}: no run in {entry.example!r}"
+    assert strip_spam(entry.example, matcher(), Places()).removed
+
+
+@pytest.mark.parametrize("entry", [e for e in SPAM if e.kind == "weak"], ids=lambda e: e.id)
+def test_weak_spam_entry_fires_only_in_spam_context(entry: vocab.Entry) -> None:
+    assert matcher().any_entry(entry.example) is not None
+    assert matcher().runs(entry.example) == [], "weak words must never start a run in plain text"
+
+
+@pytest.mark.parametrize("entry", [e for e in SPAM if e.keep], ids=lambda e: e.id)
+def test_spam_entry_keeps_ordinary_text(entry: vocab.Entry) -> None:
+    assert entry.keep
+    result = strip_spam(entry.keep, matcher(), Places())
+    assert result.text == entry.keep and not result.removed
+
+
+@pytest.mark.parametrize("entry", CHROME, ids=lambda e: e.id)
+def test_chrome_entry_removes_its_example(entry: vocab.Entry) -> None:
+    assert re.search(entry.pattern, entry.example), "the entry's own pattern misses its example"
+    kept, _, removed = chrome.strip_chrome([entry.example], [False])
+    assert removed and all(item["reason"].startswith("chrome:") for item in removed)
+    if entry.kind == "span":
+        assert entry.example not in " ".join(kept)
+    else:
+        assert kept == []
+
+
+@pytest.mark.parametrize("entry", [e for e in CHROME if e.keep], ids=lambda e: e.id)
+def test_chrome_entry_keeps_report_text(entry: vocab.Entry) -> None:
+    assert entry.keep
+    kept, _, removed = chrome.strip_chrome([entry.keep], [False])
+    assert kept == [entry.keep] and removed == []
+
+
+@pytest.mark.parametrize("entry", CONTAINERS, ids=lambda e: e.id)
+def test_container_xpath_selects_its_example(entry: vocab.Entry) -> None:
+    root = html.document_fromstring(f"<html><body>{entry.example}</body></html>")
+    assert root.xpath(entry.pattern)
+
+
+@pytest.mark.parametrize(("section", "entry"), LABELS, ids=lambda v: v.id if isinstance(v, vocab.Entry) else v)
+def test_label_entry_reads_its_example(section: str, entry: vocab.Entry) -> None:
+    m = re.search(entry.pattern, entry.example)
+    assert m
+    if entry.expect:
+        assert m.group("v").startswith(entry.expect) or m.group("v") == entry.expect
+    if entry.keep:
+        assert not re.search(entry.pattern, entry.keep)
+
+
+def test_vocabulary_refuses_an_entry_without_example(tmp_path, monkeypatch) -> None:
+    data = {"entries": [{"id": "x", "pattern": "a", "reason": "r"}]}
+    monkeypatch.setattr(vocab, "load", lambda name: data)
+    vocab._entries.cache_clear()
+    try:
+        with pytest.raises(vocab.VocabularyError, match="missing 'example'"):
+            vocab.entries("whatever")
+    finally:
+        vocab._entries.cache_clear()
