@@ -36,7 +36,8 @@ def _measure(name: str, pages: list[bytes], repeat: int, fn: Callable[[bytes], o
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     n = repeat * len(pages)
-    print(f"{name:<24} {n / elapsed:8.1f} pages/s {1000 * elapsed / n:8.2f} ms/page  peak {peak / 2**20:6.1f} MiB")
+    print(f"{name:<24} {n / elapsed:8.1f} pages/s {1000 * elapsed / n:8.2f} ms/page  "
+          f"Python-heap peak {peak / 2**20:6.1f} MiB")
     return elapsed / n
 
 
@@ -75,16 +76,20 @@ def main() -> None:
             "    print(trafilatura.extract(open(p, 'rb').read(), include_tables=True, with_metadata=True,"
             " output_format='json'))\n")
         nianbao = str(Path(sys.executable).with_name("nianbao"))
-        t_ours = _wall([nianbao, "clean", *files])
-        t_base = _wall([sys.executable, str(script), *files])
-        print(f"command over {n} pages: nianbao clean {t_ours:.2f} s, trafilatura script {t_base:.2f} s, "
-              f"ratio {t_ours / t_base:.2f}")
+        t_ours, rss_ours = _wall([nianbao, "clean", *files])
+        t_base, rss_base = _wall([sys.executable, str(script), *files])
+        print(f"command over {n} pages: nianbao clean {t_ours:.2f} s (max RSS {rss_ours:.0f} MiB), "
+              f"trafilatura script {t_base:.2f} s (max RSS {rss_base:.0f} MiB), ratio {t_ours / t_base:.2f}")
 
 
-def _wall(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+def _wall(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and peak resident memory of a command, measured from a fresh parent process."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, check=True).stdout
+    seconds, kib = out.split()
+    return float(seconds), int(kib) / 1024
 
 
 if __name__ == "__main__":
