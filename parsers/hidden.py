@@ -31,11 +31,15 @@ _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^\s*(?:[a-zA-Z0-9]*)([.#])([\w-]+)\s*$")
 
 
+# all the declarations above in one regex, so a visible element costs one search, not six
+_ANY = re.compile("|".join(f"(?P<{reason}>{rx.pattern})" for reason, rx in _DECLS), re.I)
+
+
 def style_reason(style: str) -> str | None:
     """How a CSS declaration block hides its element, or None if it does not."""
-    for reason, rx in _DECLS:
-        if rx.search(style):
-            return reason
+    m = _ANY.search(style)
+    if m:
+        return m.lastgroup
     if _ZERO_BOX.search(style) and (_OVERFLOW_HIDDEN.search(style) or "position" in style.lower()):
         return "zero_size"
     return None

@@ -37,4 +37,4 @@ def join_cjk(parts: list[str]) -> str:
 
 def visible_len(text: str) -> int:
     """Characters that are not whitespace."""
-    return len(text) - sum(1 for ch in text if ch.isspace())
+    return len("".join(text.split()))

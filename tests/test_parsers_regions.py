@@ -55,4 +55,5 @@ def test_hint_is_used_when_the_page_gives_nothing() -> None:
 
 
 def test_names_are_found_longest_first() -> None:
-    assert registry().find_names("内蒙古自治区乌海市海勃湾区发展和改革委员会")[:3] == ["内蒙古自治区", "乌海市", "海勃湾区"]
+    found = registry().find_names("内蒙古自治区乌海市海勃湾区发展和改革委员会")
+    assert found[:3] == ["内蒙古自治区", "乌海市", "海勃湾区"]
