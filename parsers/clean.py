@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from parsers import attachments, meta, sniff
 from parsers.blocks import Line, Walker
-from parsers.chrome import strip_chrome
+from parsers.chrome import line_rule, strip_chrome
 from parsers.content import locate
 from parsers.decode import decode
 from parsers.errors import EmptyInput, UnsupportedInput
@@ -64,7 +64,7 @@ def clean(body: bytes, options: CleanOptions | None = None) -> Report:
     if not body or not body.strip():
         raise EmptyInput("empty page", options.where, "the file has no content")
     kind = sniff.sniff(body)
-    report = Report(url=options.url)
+    report = Report(url=options.url)  # pages replace it by their canonical URL
     if kind == sniff.HTML:
         _clean_html(body, options, report)
     elif kind in (sniff.PDF, sniff.DOCX):
@@ -104,7 +104,8 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
     metas = meta.meta_tags(root)
     report.site_code = meta.site_code(lines, metas)
     report.source = meta.source(lines, metas)
-    report.published = meta.published(lines, metas, options.url)
+    report.url = meta.canonical_url(root, metas, options.url)
+    report.published = meta.published(lines, metas, report.url)
     titles = meta.title_candidates(root, metas, container)
     body_lines = [line for line in lines if line.in_body] or lines
     _finish(report, body_lines, titles, lines, options, spam)
@@ -151,7 +152,9 @@ def _finish(report: Report, body_lines: list[Line], titles: list[str], all_lines
     plain_titles = [strip_spam(t, spam, Places()).text for t in titles]
     rough_title = meta.choose_title(plain_titles)
     rough_year = meta.year(rough_title, body_lines)
-    footer = [line.text for line in all_lines if not line.in_body and len(line.text) <= 80]
+    # footer lines that name the site's owner (主办/版权所有/ICP): not friend-link lists of other counties
+    footer = [line.text for line in all_lines
+              if not line.in_body and line_rule(line.text) in ("sponsor", "icp")]
     region = find_region(report.site_code, options.region_hint, plain_titles[:3] + footer[-12:],
                          [line.text for line in body_lines], rough_year)
     places = Places(region.county if region else None, region.city if region else None)

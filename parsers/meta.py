@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from parsers import vocab
 from parsers.blocks import Line
@@ -109,6 +110,27 @@ def signature_date(lines: list[Line]) -> str | None:
         if m:
             return parse_date(m.group(1))
     return None
+
+
+def canonical_url(root: HtmlElement, metas: dict[str, str], url: str | None) -> str | None:
+    """The page's URL in a canonical form: the caller's, else the page's own canonical link or
+    ``<meta name="url">`` (TRS and Hanweb write one); scheme and host lower-cased, default port
+    and fragment dropped."""
+    if not url:
+        for link in root.iter("link"):
+            if (link.get("rel") or "").lower() == "canonical" and link.get("href", "").startswith("http"):
+                url = link.get("href")
+                break
+        else:
+            candidate = metas.get("url", "")
+            url = candidate if candidate.startswith("http") else None
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port and parts.port not in (80, 443) else None
+    netloc = host + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
 def title_candidates(root: HtmlElement, metas: dict[str, str], container: HtmlElement) -> list[str]:

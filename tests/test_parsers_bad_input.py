@@ -85,3 +85,12 @@ def test_news_page_is_cleaned_and_flagged_not_a_report() -> None:
     report = clean(page.encode("utf-8"))
     assert "not_a_report" in report.flags
     assert "部署全年工作" in report.text
+
+
+def test_url_is_canonical_and_falls_back_to_the_page_own() -> None:
+    page = ('<html><head><link rel="canonical" href="http://WWW.X.gov.cn:80/art/2024/1/22/art_1_2.html#top">'
+            "</head><body><p>正文</p></body></html>").encode()
+    assert clean(page).url == "http://www.x.gov.cn/art/2024/1/22/art_1_2.html"
+    assert clean(page).published == "2024-01-22"
+    given = clean(page, CleanOptions(url="HTTP://www.y.gov.cn/a.html#x")).url
+    assert given == "http://www.y.gov.cn/a.html"
