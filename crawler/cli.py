@@ -41,8 +41,10 @@ def cli() -> None:
 @cli.command()
 @click.argument("pages", nargs=-1, required=True, metavar="PAGE...")
 @click.option("--url", help="Where the page came from (one page only): helps the region and the canonical URL.")
-@click.option("--region", "region_hint", metavar="CODE", help="The 6-digit region code of the portal, if known.")
-def clean(pages: tuple[str, ...], url: str | None, region_hint: str | None) -> None:
+@click.option("--region", "region_hint", metavar="CODE",
+              help="The 6-digit region code of the portal (default: the registry's, for --url's host).")
+@click.option("--registry", type=click.Path(dir_okay=False), help="Portal registry (default: settings/portals.yaml).")
+def clean(pages: tuple[str, ...], url: str | None, region_hint: str | None, registry: str | None) -> None:
     """Clean saved pages or attachments (HTML in any encoding, PDF, DOCX; - reads stdin).
 
     Prints the report record as JSON (UTF-8): one object for one page, one object per line
@@ -59,6 +61,11 @@ def clean(pages: tuple[str, ...], url: str | None, region_hint: str | None) -> N
         raise click.UsageError("--url names one page's origin: give it with a single PAGE")
     if region_hint and not (len(region_hint) == 6 and region_hint.isdigit()):
         raise click.BadParameter("a region code has 6 digits, e.g. 640324", param_hint="--region")
+    if url and not region_hint:
+        from crawler.registry import load, portal_for_url
+
+        portal = portal_for_url(url, load(registry))
+        region_hint = portal.region_code if portal else None
     failed = 0
     for page in pages:
         options = CleanOptions(url=url, region_hint=region_hint, where=page)
