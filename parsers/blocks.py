@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from parsers import tables
 from parsers.content import SKIP_TAGS
 from parsers.spam import SpamMatcher
-from parsers.text import join_cjk, squash
+from parsers.text import join_cjk, node_text, squash
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -91,11 +91,11 @@ class Walker:
                 if el is self.container:
                     self._in_body = False
                 if el is not top and el.tail:
-                    self._parts.append(el.tail)
+                    self._parts.append(node_text(el.tail))
                 continue
             if not isinstance(tag, str) or tag in SKIP_TAGS or self._skip(el):
                 if el is not top and el.tail:
-                    self._parts.append(el.tail)
+                    self._parts.append(node_text(el.tail))
                 continue
             if el is self.container:
                 brk()
@@ -110,12 +110,12 @@ class Walker:
                 if el is self.container:
                     self._in_body = False
                 if el is not top and el.tail:
-                    self._parts.append(el.tail)
+                    self._parts.append(node_text(el.tail))
                 continue
             if tag == "a":
                 self._link_chars += len(el.text_content())
             if el.text:
-                self._parts.append(el.text)
+                self._parts.append(node_text(el.text))
             stack.append((el, True))
             stack.extend((child, False) for child in reversed(el))
 

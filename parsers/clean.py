@@ -194,7 +194,7 @@ def _finish(report: Report, body_lines: list[Line], titles: list[str], all_lines
     report.title = title
     report.year = meta.year(title, [Line(t, True) for t in texts])
     clean_lines = [Line(t, True, "row" if r else "p") for t, r in zip(texts, rows, strict=True)]
-    report.agency = _agency(title, clean_lines, report.source)
+    report.agency = _agency(title, clean_lines, report.source, meta.agency_label(all_lines))
     if region is None or report.year != rough_year:
         named = [t for t in (title, report.agency) if t]
         region = find_region(report.site_code, options.region_hint, named + footer[-12:], texts, report.year) or region
@@ -218,14 +218,16 @@ def _finish(report: Report, body_lines: list[Line], titles: list[str], all_lines
         report.flag("no_content")
 
 
-def _agency(title: str | None, lines: list[Line], source: str | None) -> str | None:
-    """The issuing body: the title's prefix when it names one, else the signature, else the
+def _agency(title: str | None, lines: list[Line], source: str | None, labelled: str | None) -> str | None:
+    """The issuing body: the title's prefix when it names one, else the 发布机构 label, else the signature, else the
     来源 when it is a body of the titled region (灵山县政府信息公开领导小组办公室 compiled 灵山县's
     report), else the region's government."""
     prefix = meta.title_prefix(title)
     is_place = bool(prefix and (prefix in registry().by_name or _REGION_ONLY.search(prefix)))
     if prefix and not is_place and meta.agency_suffix().search(prefix):
         return prefix
+    if labelled:  # the 发布机构 of a 政府信息公开平台 metadata table
+        return labelled
     signature = meta.signature_agency(lines)
     if signature and not _HEADLESS.match(signature):
         return signature

@@ -19,13 +19,18 @@ _DECLS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("display_none", re.compile(r"display\s*:\s*none", re.I)),
     ("visibility_hidden", re.compile(r"visibility\s*:\s*hidden", re.I)),
     ("font_size_zero", re.compile(r"font-size\s*:\s*0(?:\.0+)?\s*(?:px|pt|em|rem|%)?\s*(?:;|$|!)", re.I)),
+    # 1–2 px text is unreadable: "color:#fff;font-size:1px" link farms
+    ("font_size_tiny", re.compile(
+        r"font-size\s*:\s*(?:[12](?:\.\d+)?\s*(?:px|pt)|0?\.\d+\s*(?:px|pt|em|rem))\s*(?:;|$|!)", re.I)),
     ("off_screen", re.compile(
         r"(?:left|top|right|margin-left|margin-top|text-indent)\s*:\s*-\s*\d{3,}(?:\.\d+)?\s*(?:px|pt|em|rem)?", re.I)),
     ("opacity_zero", re.compile(r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)", re.I)),
     ("clip_zero", re.compile(r"clip\s*:\s*rect\(\s*0", re.I)),
 )
+# a box 0–2 px wide or tall that clips its content (1×1 overflow:hidden link farms)
 _ZERO_BOX = re.compile(
-    r"(?:^|;|\s)(?:width|height|max-height|max-width)\s*:\s*0(?:\.0+)?\s*(?:px|pt|em|%)?\s*(?:;|$|!)", re.I)
+    r"(?:^|;|\s)(?:width|height|max-height|max-width)\s*:\s*(?:0(?:\.0+)?|[12](?:\.\d+)?\s*px)\s*(?:px|pt|em|%)?\s*(?:;|$|!)",
+    re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.I)
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^\s*(?:[a-zA-Z0-9]*)([.#])([\w-]+)\s*$")

@@ -62,15 +62,25 @@ def _from_meta(metas: dict[str, str], key: str) -> str | None:
 
 
 def _labelled(section: str, lines: Iterable[Line]) -> str | None:
-    patterns = _rx(section)
-    for line in lines:
-        if line.kind == "row" or len(line.text) > 200:
-            continue
-        for rx in patterns:
-            m = rx.search(line.text)
+    """The value of the first entry of ``section`` found on any line (entries in priority order).
+
+    Table rows count too, read as "label:value": the 政府信息公开平台 pages put 发布日期, 发布机构
+    and 索引号 in a metadata table above the body.
+    """
+    texts = ["：".join(cell.rstrip(":：") for cell in line.text.split("\t")) if line.kind == "row" else line.text
+             for line in lines if len(line.text) <= 200]
+    for rx in _rx(section):
+        for text in texts:
+            m = rx.search(text)
             if m:
                 return m.group("v")
     return None
+
+
+def agency_label(lines: list[Line]) -> str | None:
+    """The 发布机构 (publishing body) of a 政府信息公开平台 page's metadata table."""
+    value = _labelled("agency", lines)
+    return value if value and agency_suffix().search(value) else None
 
 
 def site_code(lines: list[Line], metas: dict[str, str]) -> str | None:
@@ -163,10 +173,14 @@ def is_report_title(text: str) -> bool:
 
 
 def choose_title(candidates: list[str]) -> str | None:
-    """The first candidate that reads like a 年报 title, else the first candidate."""
-    for text in candidates:
-        if is_report_title(text) and len(text) <= 100:
+    """The first candidate that reads like a 年报 title and names its year, else the first that
+    reads like a 年报 title (a column header "信息公开年报" has no year), else the first."""
+    fitting = [t for t in candidates if is_report_title(t) and len(t) <= 100]
+    for text in fitting:
+        if _year_in(text):
             return text
+    if fitting:
+        return fitting[0]
     return candidates[0] if candidates else None
 
 

@@ -53,9 +53,10 @@ class SpamMatcher:
         w = "(?:" + "|".join(e.pattern for e in weak) + ")"
         sep = data["run"]["separators"]
         suf = data["run"]["suffixes"]
+        chained = data["run"]["chained"]
         # a run: a strong token with its decorations, chained by separators to more strong tokens
         # or to weak ones that end at a separator ("皇冠体育,真人 …"); digits glued in front ("88明升")
-        link = rf"(?:{sep})*(?:\d{{1,4}})?(?:{t}(?:{suf})*|{w}(?:{suf})*(?={sep}|$))"
+        link = rf"(?:{sep})*(?:(?:\d{{1,4}})?(?:{t}(?:{suf})*|{w}(?:{suf})*(?={sep}|$))|{chained})"
         self._runs = re.compile(rf"(?:\d{{1,4}})?{t}(?:{suf})*(?:{link})*")
 
     def runs(self, text: str) -> list[Run]:

@@ -11,9 +11,23 @@ import re
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WRAPPED = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u00a0\u3000]*\n[\s\u00a0\u3000]*(?=[{_CJK}])")
+_EDGE_BREAK = re.compile(r"^[\s\u00a0\u3000]*\n[\s\u00a0\u3000]*|[\s\u00a0\u3000]*\n[\s\u00a0\u3000]*$")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK_END = re.compile(rf"[{_CJK}]$")
 _CJK_START = re.compile(rf"^[{_CJK}]")
+
+
+def node_text(text: str) -> str:
+    """One text node as the walk collects it: a wrap inside the node between CJK characters goes,
+    a whitespace-only node between elements stays a space (info spans written on separate source
+    lines, "来源：县政府办\n字号：大 中 小", must not run together)."""
+    if "\n" not in text:
+        return text
+    if not text.strip():
+        return " "
+    # a line break at either edge of the node separates it from its neighbour element
+    text = _EDGE_BREAK.sub(" ", text)
+    return _WRAPPED.sub("", text)
 
 
 def squash(text: str) -> str:

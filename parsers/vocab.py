@@ -18,6 +18,12 @@ import yaml
 from parsers.errors import VocabularyError
 
 
+def _as_tuple(value: object) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One vocabulary entry: what it matches, why, and the examples it is tested on."""
@@ -26,7 +32,7 @@ class Entry:
     pattern: str
     reason: str
     example: str
-    keep: str | None = None
+    keep: tuple[str, ...] = ()  # texts that must survive (one or a list in the YAML)
     kind: str | None = None  # chrome: line | span | tail; spam: strong | weak
     max_len: int = 80
     expect: str | None = None
@@ -83,7 +89,7 @@ def _entries(name: str, section: str, kind_key: str, pattern_key: str) -> tuple[
                 raise VocabularyError("pattern matches the empty string", where)
         out.append(Entry(
             id=item["id"], pattern=item[pattern_key], reason=item["reason"], example=item["example"],
-            keep=item.get("keep") or item.get("keep_out"), kind=item.get(kind_key),
+            keep=_as_tuple(item.get("keep") or item.get("keep_out")), kind=item.get(kind_key),
             max_len=int(item.get("max_len", 80)), expect=item.get("expect"),
         ))
     return tuple(out)

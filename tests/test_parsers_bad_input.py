@@ -94,3 +94,11 @@ def test_url_is_canonical_and_falls_back_to_the_page_own() -> None:
     assert clean(page).published == "2024-01-22"
     given = clean(page, CleanOptions(url="HTTP://www.y.gov.cn/a.html#x")).url
     assert given == "http://www.y.gov.cn/a.html"
+
+
+def test_info_spans_on_separate_source_lines_stay_apart() -> None:
+    page = ("<html><body><div class=info><span>来源：县政府办</span>\n<span>字号：大 中 小</span></div>"
+            "<div id=zoom><p>根据《条例》规定，\n现发布本报告。</p></div></body></html>")
+    report = clean(page.encode("utf-8"))
+    assert report.source == "县政府办"
+    assert report.text == "根据《条例》规定，现发布本报告。"  # a wrap inside one text node is source formatting

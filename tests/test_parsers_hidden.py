@@ -22,6 +22,8 @@ SPAM = "皇冠体育官网 真人百家乐"
     ('<div style="text-indent:-99999px">x</div>', "off_screen"),
     ('<div style="width:0;height:0;overflow:hidden">x</div>', "zero_size"),
     ('<div style="opacity:0">x</div>', "opacity_zero"),
+    ('<p style="color:#fff;font-size:1px">x</p>', "font_size_tiny"),
+    ('<div style="width:1px;height:1px;overflow:hidden">x</div>', "zero_size"),
     ('<div hidden>x</div>', "hidden_attribute"),
     ('<marquee width="1" height="1">x</marquee>', "marquee"),
     ('<marquee scrollamount="9999">x</marquee>', "marquee"),
@@ -34,6 +36,7 @@ def test_inline_hiding_tricks(markup: str, reason: str) -> None:
 @pytest.mark.parametrize("markup", [
     '<div style="font-size:10px">x</div>', '<div style="margin-left:-10px">x</div>',
     '<div style="width:0">x</div>', '<marquee>通知公告</marquee>', '<div style="display:block">x</div>',
+    '<span style="font-size:12px">x</span>', '<div style="width:1px">x</div>', '<p style="font-size:14pt">x</p>',
 ])
 def test_visible_elements_are_not_hidden(markup: str) -> None:
     assert hidden_reason(html.fragment_fromstring(markup), {}) is None

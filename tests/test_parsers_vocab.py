@@ -17,7 +17,7 @@ from parsers.spam import matcher
 SPAM = vocab.entries("spam", kind_key="strength")
 CHROME = vocab.entries("chrome")
 CONTAINERS = vocab.entries("containers", pattern_key="xpath")
-LABEL_SECTIONS = ("source", "published", "site_code", "year", "report_title")
+LABEL_SECTIONS = ("source", "published", "agency", "site_code", "year", "report_title")
 LABELS = [(section, e) for section in LABEL_SECTIONS for e in vocab.entries("labels", section)]
 
 
@@ -37,9 +37,9 @@ def test_weak_spam_entry_fires_only_in_spam_context(entry: vocab.Entry) -> None:
 
 @pytest.mark.parametrize("entry", [e for e in SPAM if e.keep], ids=lambda e: e.id)
 def test_spam_entry_keeps_ordinary_text(entry: vocab.Entry) -> None:
-    assert entry.keep
-    result = strip_spam(entry.keep, matcher(), Places())
-    assert result.text == entry.keep and not result.removed
+    for keep in entry.keep:
+        result = strip_spam(keep, matcher(), Places())
+        assert result.text == keep and not result.removed
 
 
 @pytest.mark.parametrize("entry", CHROME, ids=lambda e: e.id)
@@ -55,9 +55,9 @@ def test_chrome_entry_removes_its_example(entry: vocab.Entry) -> None:
 
 @pytest.mark.parametrize("entry", [e for e in CHROME if e.keep], ids=lambda e: e.id)
 def test_chrome_entry_keeps_report_text(entry: vocab.Entry) -> None:
-    assert entry.keep
-    kept, _, removed = chrome.strip_chrome([entry.keep], [False])
-    assert kept == [entry.keep] and removed == []
+    for keep in entry.keep:
+        kept, _, removed = chrome.strip_chrome([keep], [False])
+        assert kept == [keep] and removed == []
 
 
 @pytest.mark.parametrize("entry", CONTAINERS, ids=lambda e: e.id)
@@ -72,8 +72,8 @@ def test_label_entry_reads_its_example(section: str, entry: vocab.Entry) -> None
     assert m
     if entry.expect:
         assert m.group("v").startswith(entry.expect) or m.group("v") == entry.expect
-    if entry.keep:
-        assert not re.search(entry.pattern, entry.keep)
+    for keep in entry.keep:
+        assert not re.search(entry.pattern, keep)
 
 
 def test_vocabulary_refuses_an_entry_without_example(tmp_path, monkeypatch) -> None:
