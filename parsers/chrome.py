@@ -22,6 +22,9 @@ class Rules:
     lines: tuple[tuple[str, re.Pattern[str], int], ...]
     spans: tuple[tuple[str, re.Pattern[str]], ...]
     tails: tuple[tuple[str, re.Pattern[str]], ...]
+    any_line: re.Pattern[str]  # every line rule at once: most report lines match none
+    any_span: re.Pattern[str]
+    longest: int
 
 
 @cache
@@ -37,12 +40,18 @@ def rules() -> Rules:
             tails.append((e.id, rx))
         else:
             raise vocab.VocabularyError(f"unknown kind {e.kind!r}", f"chrome.yaml entry {e.id}")
-    return Rules(tuple(lines), tuple(spans), tuple(tails))
+    return Rules(tuple(lines), tuple(spans), tuple(tails),
+                 re.compile("|".join(f"(?:{rx.pattern})" for _, rx, _ in lines)),
+                 re.compile("|".join(f"(?:{rx.pattern})" for _, rx in spans)),
+                 max(n for _, _, n in lines))
 
 
 def line_rule(text: str) -> str | None:
     """The id of the ``line`` entry that makes this whole line chrome, or None."""
-    for entry_id, rx, max_len in rules().lines:
+    r = rules()
+    if len(text) > r.longest or not r.any_line.search(text):
+        return None
+    for entry_id, rx, max_len in r.lines:
         if len(text) <= max_len and rx.search(text):
             return entry_id
     return None
@@ -67,7 +76,7 @@ def strip_chrome(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bo
         if entry_id:
             removed.append({"text": text, "reason": f"chrome:{entry_id}"})
             continue
-        for span_id, rx in r.spans:
+        for span_id, rx in r.spans if r.any_span.search(text) else ():
             if rx.search(text):
                 new = squash(rx.sub(" ", text))
                 for m in rx.finditer(text):

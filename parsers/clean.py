@@ -164,8 +164,9 @@ def _finish(report: Report, body_lines: list[Line], titles: list[str], all_lines
     # 2. spam runs in every body line, names restored where the page gives them away
     texts, rows = [], []
     hijacked = restored = 0
-    for line in body_lines:
-        result = strip_spam(line.text, spam, places)
+    found = spam.runs_by_line([line.text for line in body_lines])
+    for index, line in enumerate(body_lines):
+        result = strip_spam(line.text, spam, places, found.get(index, []))
         report.spam_removed.extend(result.removed)
         hijacked += result.hijacked
         restored += result.restored

@@ -39,9 +39,13 @@ def doc_initials(text: str) -> list[str]:
     return [m.group(1) for m in _DOC_NUMBER.finditer(text)]
 
 
-def strip_spam(text: str, spam: SpamMatcher, places: Places) -> SpamResult:
-    """Remove every spam run from one line; restore names where runs replaced them."""
-    runs = spam.runs(text)
+def strip_spam(text: str, spam: SpamMatcher, places: Places, runs: list[Run] | None = None) -> SpamResult:
+    """Remove every spam run from one line; restore names where runs replaced them.
+
+    ``runs`` may be given when the caller already searched (one pass over a whole body).
+    """
+    if runs is None:
+        runs = spam.runs(text)
     result = SpamResult(text)
     if not runs:
         return result

@@ -14,6 +14,8 @@ from collections import Counter
 
 from parsers.regions import Division, Region, registry
 
+# a report names its own region early; scanning 20,000 characters bounds the cost on huge pages
+_BODY_SCAN = 20_000
 # county names that are ordinary words in running text (城区 = urban area, 新区 = new district);
 # they are trusted in a title, never counted in a body
 _GENERIC = frozenset({"城区", "郊区", "矿区", "新区", "市中区", "城中区", "城关区", "东区", "西区", "南区", "北区",
@@ -30,7 +32,7 @@ def find_region(site_code: str | None, hint: str | None, named: list[str], body:
             anchor = reg.region(code, year)
             if anchor:
                 break
-    page_names = Counter(reg.find_names(" ".join(body[:60]) + " " + " ".join(named)))
+    page_names = Counter(reg.find_names((" ".join(body[:60]))[:_BODY_SCAN] + " " + " ".join(named)))
     for text in named:
         for name in reg.find_names(text):
             if name in _GENERIC and not text.startswith(name):
@@ -42,7 +44,7 @@ def find_region(site_code: str | None, hint: str | None, named: list[str], body:
                 return reg.region(division.code, year)
     if anchor:
         return anchor
-    counts = Counter(n for n in reg.find_names(" ".join(body)) if len(n) >= 3 and n not in _GENERIC)
+    counts = Counter(n for n in reg.find_names(" ".join(body)[:_BODY_SCAN]) if len(n) >= 3 and n not in _GENERIC)
     for name, _ in counts.most_common():
         division = _pick(reg.resolve(name, year), page_names, year)
         if division is not None and division.level in ("county", "city"):

@@ -56,3 +56,27 @@ def test_spam_title_prefix_is_removed() -> None:
             "<body><div id=zoom><p>本报告统计数据从2023年1月1日至12月31日。</p></div></body></html>")
     report = clean(page.encode("utf-8"))
     assert report.title == "同心县2023年政府信息公开工作年度报告"
+
+
+def test_first_chars_bounds_what_a_pattern_can_start_with() -> None:
+    from parsers.spam import first_chars
+
+    assert first_chars("(?:a|b)?c") == {"a", "b", "c"}
+    assert first_chars(r"(?:\d{2,}|[mM])明") == set("0123456789０１２３４５６７８９mM")
+    assert first_chars("(?i:bet)") == {"b", "B"}
+    assert first_chars(".x") is None and first_chars("a?") is None and first_chars("[^a]b") is None
+
+
+def test_guarded_run_regex_finds_what_the_plain_one_finds() -> None:
+    import re
+
+    from parsers import vocab
+
+    m = matcher()
+    guard_end = m._runs.pattern.index("])") + 2
+    plain = re.compile(m._runs.pattern[guard_end:])
+    texts = [e.example for e in vocab.entries("spam", kind_key="strength")]
+    texts.append("…门户网站88明升|88明升备用【明陞】灵山县，ｍ88明升，bet365体育，皇冠体育,皇冠体育平台区")
+    for text in texts:
+        spans = [x.span() for x in plain.finditer(text)]
+        assert spans == [x.span() for x in m._runs.finditer(text)], text
