@@ -72,10 +72,24 @@ class Registry:
                 return row
         return rows[-1]
 
-    def region(self, code: str, year: int | None = None) -> Region | None:
-        """Names of the region with this code (6 digits, or a 网站标识码's first six)."""
-        code = code[:6]
+    def as_of(self, code: str, year: int | None) -> Division | None:
+        """The division a code stood for in ``year``: itself if valid then, else the same-named
+        predecessor or successor under the same parent (a 网站标识码 keeps 揭东区's code 445203,
+        but a 2011 report was 揭东县's, 445221)."""
         found = self.division(code, year)
+        if found is None or year is None or found.valid_in(year) or found.level == "province":
+            return found
+        stem = _stem(found.name)
+        for rows in self.by_code.values():
+            for row in rows:
+                if (row.parent == found.parent and row.level == found.level and row.valid_in(year)
+                        and _stem(row.name) == stem):
+                    return row
+        return found
+
+    def region(self, code: str, year: int | None = None) -> Region | None:
+        """Names of the region with this code (6 digits, or a 网站标识码's first six), as of ``year``."""
+        found = self.as_of(code[:6], year)
         if found is None:
             return None
         names: dict[str, str | None] = dict.fromkeys(_LEVELS)
@@ -115,6 +129,14 @@ class Registry:
         """Prefecture-level cities whose name starts with this character (揭 → 揭阳市)."""
         return [d for rows in self.by_code.values() for d in rows[-1:]
                 if d.level == "city" and d.name.startswith(initial) and d.valid_to is None]
+
+
+def _stem(name: str) -> str:
+    """A division's name without its level suffix: 揭东县 and 揭东区 are both 揭东."""
+    for suffix in ("自治县", "自治旗", "自治州", "地区", "县", "区", "市", "旗", "盟", "州"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
 
 
 @cache

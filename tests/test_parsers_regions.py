@@ -25,6 +25,13 @@ def test_renamed_county_resolves_to_the_code_valid_for_the_year() -> None:
     assert (laiwu.city, laiwu.county) == ("莱芜市", "莱城区")
 
 
+def test_site_code_of_today_gives_the_county_of_the_report_year() -> None:
+    # 揭东区's portal shows 4452030001; its 2011 report was 揭东县's (445221) report
+    assert registry().region("4452030001", 2011).code == "445221"
+    assert registry().region("4452030001", 2011).county == "揭东县"
+    assert registry().region("4452030001", 2018).code == "445203"
+
+
 def test_old_county_name_in_an_old_report() -> None:
     region = find_region(None, None, ["揭东县2010年政府信息公开工作年度报告"], [], 2010)
     assert region.code == "445221" and region.city == "揭阳市"
