@@ -32,6 +32,8 @@ BLOCK_TAGS = frozenset({
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # hosts whose links are never spam whatever their text (国家体育总局 links to a .gov.cn site)
 _GOV_SUFFIXES = (".gov.cn", ".gov", ".org.cn", ".edu.cn", "gov.cn")
+# skipped like other non-text elements, but read for spam evidence
+_SCRIPTED = frozenset({"noscript", "script"})
 # hidden blocks of this many off-site links are an SEO link farm even without a spam word
 _LINK_FARM = 3
 
@@ -93,6 +95,8 @@ class Walker:
                 if el is not top and el.tail:
                     self._parts.append(node_text(el.tail))
                 continue
+            if tag in _SCRIPTED:
+                self._scripted_spam(el)
             if not isinstance(tag, str) or tag in SKIP_TAGS or self._skip(el):
                 if el is not top and el.tail:
                     self._parts.append(node_text(el.tail))
@@ -140,6 +144,22 @@ class Walker:
                 self.removed.append(Removal(text, f"spam_link:{entry}", True, self._in_body))
                 return True
         return False
+
+    def _scripted_spam(self, el: HtmlElement) -> None:
+        """Spam a browser never shows as text but that marks the page as hacked: links in
+        ``<noscript>`` (hidden when scripts run) and runs written by ``document.write``."""
+        text = el.text_content() if el.tag == "noscript" else (el.text or "")
+        if not text or text.isascii():
+            return
+        if el.tag == "noscript":
+            visible = squash(text)
+            entry = self.spam.any_entry(visible)
+            if entry:
+                self.removed.append(Removal(visible, f"hidden_noscript:{entry}", True, self._in_body))
+            return
+        for run in self.spam.runs(text):
+            piece = text[run.start:run.end]
+            self.removed.append(Removal(piece, f"script_injection:{run.entry_ids[0]}", True, self._in_body))
 
     def _offsite(self, href: str) -> bool:
         """A link to another site that is not a government one."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from parsers import vocab
-from parsers.text import squash
+from parsers.text import simplified, squash
 
 _TAIL_LINE_MAX = 60  # lines after a tail marker longer than this are report text, not a link list
 
@@ -49,6 +49,7 @@ def rules() -> Rules:
 def line_rule(text: str) -> str | None:
     """The id of the ``line`` entry that makes this whole line chrome, or None."""
     r = rules()
+    text = simplified(text)
     if len(text) > r.longest or not r.any_line.search(text):
         return None
     for entry_id, rx, max_len in r.lines:
@@ -76,12 +77,15 @@ def strip_chrome(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bo
         if entry_id:
             removed.append({"text": text, "reason": f"chrome:{entry_id}"})
             continue
-        for span_id, rx in r.spans if r.any_span.search(text) else ():
-            if rx.search(text):
-                new = squash(rx.sub(" ", text))
-                for m in rx.finditer(text):
-                    removed.append({"text": m.group().strip(), "reason": f"chrome:{span_id}"})
-                text = new
+        for span_id, rx in r.spans if r.any_span.search(simplified(text)) else ():
+            matches = list(rx.finditer(simplified(text)))
+            if matches:
+                pieces, last = [], 0
+                for m in matches:  # cut by position: the simplified copy is aligned with the text
+                    removed.append({"text": text[m.start():m.end()].strip(), "reason": f"chrome:{span_id}"})
+                    pieces.append(text[last:m.start()])
+                    last = m.end()
+                text = squash(" ".join([*pieces, text[last:]]))
         if not text:
             continue
         entry_id = line_rule(text)  # what is left after the widgets may be an info line

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from parsers import attachments, meta, sniff
 from parsers.blocks import Line, Walker
 from parsers.chrome import line_rule, strip_chrome
-from parsers.content import locate
+from parsers.content import expand_textareas, locate
 from parsers.decode import decode
 from parsers.errors import EmptyInput, UnsupportedInput
 from parsers.hidden import hidden_reason, hidden_selectors
@@ -25,6 +25,7 @@ from parsers.record import Report
 from parsers.regions import registry
 from parsers.repeats import collapse
 from parsers.spam import SpamMatcher, matcher
+from parsers.text import simplified
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -94,6 +95,8 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
             cache[el] = hidden_reason(el, selectors)  # type: ignore[arg-type]
         return cache[el]
 
+    if expand_textareas(root):
+        report.flag("textarea_expanded")
     container, _how = locate(root, is_hidden)
     spam = matcher()
     lines, removed = Walker(root, container, options.url, is_hidden, spam).run()
@@ -213,10 +216,18 @@ def _finish(report: Report, body_lines: list[Line], titles: list[str], all_lines
     if _MASKED.search(report.text):
         report.flag("digits_masked")
     opening = [t for t, r in zip(texts, rows, strict=True) if not r][:3]
-    if not any(meta.is_report_title(t) for t in [title or "", *opening]):
+    if not any(meta.is_report_title(t) for t in [title or "", *opening]) or _is_list_page(body_lines):
         report.flag("not_a_report")
     if not report.text:
         report.flag("no_content")
+
+
+def _is_list_page(lines: list[Line]) -> bool:
+    """A 年报 column's list page: several linked report titles and little prose of its own."""
+    linked = [line for line in lines
+              if line.kind != "row" and line.link_chars >= 0.6 * len(line.text) and meta.is_report_title(line.text)]
+    prose = sum(len(line.text) - line.link_chars for line in lines if line.kind != "row")
+    return len(linked) >= 3 and prose < 40 * len(linked)
 
 
 def _agency(title: str | None, lines: list[Line], source: str | None, labelled: str | None) -> str | None:
@@ -224,8 +235,9 @@ def _agency(title: str | None, lines: list[Line], source: str | None, labelled: 
     来源 when it is a body of the titled region (灵山县政府信息公开领导小组办公室 compiled 灵山县's
     report), else the region's government."""
     prefix = meta.title_prefix(title)
-    is_place = bool(prefix and (prefix in registry().by_name or _REGION_ONLY.search(prefix)))
-    if prefix and not is_place and meta.agency_suffix().search(prefix):
+    plain = simplified(prefix) if prefix else None
+    is_place = bool(plain and (plain in registry().by_name or _REGION_ONLY.search(plain)))
+    if prefix and plain and not is_place and meta.agency_suffix().search(plain):
         return prefix
     if labelled:  # the 发布机构 of a 政府信息公开平台 metadata table
         return labelled
@@ -233,9 +245,10 @@ def _agency(title: str | None, lines: list[Line], source: str | None, labelled: 
     if signature and not _HEADLESS.match(signature):
         return signature
     if prefix and is_place:
-        if source and source.startswith(prefix) and len(source) > len(prefix) and meta.agency_suffix().search(source):
+        if source and source.startswith(prefix) and len(source) > len(prefix) \
+                and meta.agency_suffix().search(simplified(source)):
             return source
-        return prefix + ("办事处" if prefix.endswith("街道") else "人民政府")
+        return prefix + ("办事处" if plain and plain.endswith("街道") else "人民政府")
     return None
 
 

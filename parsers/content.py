@@ -8,6 +8,7 @@ holds most of the non-link text, and stops where the text is spread over several
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
@@ -28,7 +29,9 @@ SKIP_TAGS = frozenset({
 _LEAVES = frozenset({"p", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "li", "a"})
 _DESCEND_SHARE = 0.6  # a child holding this share of its parent's prose becomes the container
 _KNOWN_SHARE = 0.6
-_TABLE_WEIGHT = 0.2  # a known CMS container must hold this share of what the density walk found
+_TABLE_WEIGHT = 0.2
+_TEXTAREA_MIN = 200  # characters of escaped HTML before a textarea is read as the page's content
+_HTML_IN_TEXT = re.compile(r"<(?:p|div|table|br|span|font|h[1-6])\b", re.I)  # a known CMS container must hold this share of what the density walk found
 
 
 @cache
@@ -61,6 +64,32 @@ def prose_lengths(root: HtmlElement, is_hidden: HiddenTest) -> dict[HtmlElement,
             total = int(total * _TABLE_WEIGHT)
         prose[el] = total
     return prose
+
+
+def expand_textareas(root: HtmlElement) -> int:
+    """Put report HTML that a template keeps escaped in a hidden ``<textarea>`` (a script copies
+    it into the page) where a browser running the script shows it; returns how many."""
+    from lxml import html
+
+    count = 0
+    for area in list(root.iter("textarea")):
+        source = area.text or ""
+        if len(source) < _TEXTAREA_MIN or not _HTML_IN_TEXT.search(source):
+            continue
+        holder = html.Element("div", {"class": "nianbao-textarea"})
+        try:
+            pieces = html.fragments_fromstring(source)
+        except Exception:  # lxml's ParserError for markup it cannot read: leave the textarea alone
+            continue
+        for piece in pieces:
+            if isinstance(piece, str):
+                holder.text = (holder.text or "") + piece
+            else:
+                holder.append(piece)
+        holder.tail = area.tail
+        area.getparent().replace(area, holder)
+        count += 1
+    return count
 
 
 def locate(root: HtmlElement, is_hidden: HiddenTest) -> tuple[HtmlElement, str]:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from parsers import vocab
 from parsers.blocks import Line
 from parsers.dates import cn_number, date_from_url, parse_date, parse_date_loose
-from parsers.text import join_cjk, squash
+from parsers.text import join_cjk, simplified, squash
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -69,18 +69,19 @@ def _labelled(section: str, lines: Iterable[Line]) -> str | None:
     """
     texts = ["：".join(cell.rstrip(":：") for cell in line.text.split("\t")) if line.kind == "row" else line.text
              for line in lines if len(line.text) <= 200]
+    plain = [simplified(t) for t in texts]
     for rx in _rx(section):
-        for text in texts:
-            m = rx.search(text)
+        for text, copy in zip(texts, plain, strict=True):
+            m = rx.search(copy)
             if m:
-                return m.group("v")
+                return text[m.start("v"):m.end("v")]
     return None
 
 
 def agency_label(lines: list[Line]) -> str | None:
     """The 发布机构 (publishing body) of a 政府信息公开平台 page's metadata table."""
     value = _labelled("agency", lines)
-    return value if value and agency_suffix().search(value) else None
+    return value if value and agency_suffix().search(simplified(value)) else None
 
 
 def site_code(lines: list[Line], metas: dict[str, str]) -> str | None:
@@ -169,7 +170,8 @@ def _element_title(el: HtmlElement) -> str:
 
 
 def is_report_title(text: str) -> bool:
-    return any(rx.search(text) for rx in _rx("report_title"))
+    plain = simplified(text)
+    return any(rx.search(plain) for rx in _rx("report_title"))
 
 
 def choose_title(candidates: list[str]) -> str | None:
@@ -224,6 +226,7 @@ def signature_agency(lines: list[Line]) -> str | None:
     suffix = agency_suffix()
     for text in reversed(body[-5:]):
         candidate = text.strip()
-        if 4 <= len(candidate) <= 40 and suffix.search(candidate) and not re.search(r"[,，。;；:：、]", candidate):
+        if (4 <= len(candidate) <= 40 and suffix.search(simplified(candidate))
+                and not re.search(r"[,，。;；:：、]", candidate)):
             return candidate
     return None

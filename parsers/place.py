@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from parsers.regions import Division, Region, registry
+from parsers.text import simplified
 
 # a report names its own region early; scanning 20,000 characters bounds the cost on huge pages
 _BODY_SCAN = 20_000
@@ -32,7 +33,8 @@ def find_region(site_code: str | None, hint: str | None, named: list[str], body:
             anchor = reg.region(code, year)
             if anchor:
                 break
-    page_names = Counter(reg.find_names((" ".join(body[:60]))[:_BODY_SCAN] + " " + " ".join(named)))
+    named = [simplified(t) for t in named]
+    page_names = Counter(reg.find_names(simplified((" ".join(body[:60]))[:_BODY_SCAN] + " " + " ".join(named))))
     for text in named:
         for name in reg.find_names(text):
             if name in _GENERIC and not text.startswith(name):
@@ -44,7 +46,8 @@ def find_region(site_code: str | None, hint: str | None, named: list[str], body:
                 return reg.region(division.code, year)
     if anchor:
         return anchor
-    counts = Counter(n for n in reg.find_names(" ".join(body)[:_BODY_SCAN]) if len(n) >= 3 and n not in _GENERIC)
+    counts = Counter(n for n in reg.find_names(simplified(" ".join(body)[:_BODY_SCAN]))
+                     if len(n) >= 3 and n not in _GENERIC)
     for name, _ in counts.most_common():
         division = _pick(reg.resolve(name, year), page_names, year)
         if division is not None and division.level in ("county", "city"):

@@ -7,7 +7,10 @@ Chinese text makes it look. ``&nbsp;`` and the ideographic space U+3000 are whit
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
+from importlib import resources
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WRAPPED = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u00a0\u3000]*\n[\s\u00a0\u3000]*(?=[{_CJK}])")
@@ -52,3 +55,17 @@ def join_cjk(parts: list[str]) -> str:
 def visible_len(text: str) -> int:
     """Characters that are not whitespace."""
     return len("".join(text.split()))
+
+
+@cache
+def _to_simplified() -> dict[int, str]:
+    path = resources.files("parsers") / "data" / "traditional.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {ord(row["traditional"]): row["simplified"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def simplified(text: str) -> str:
+    """The text with traditional characters of names and labels made simplified, one character
+    for one, so positions still point into the original (平遙縣 → 平遥县). Mirrors republish
+    reports in traditional characters; matching runs on this copy, output keeps the page's own."""
+    return text.translate(_to_simplified())
