@@ -10,11 +10,10 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit
-
 import yaml
 
 from parsers.errors import NianbaoError
+from parsers.text import url_host
 
 _ID = re.compile(r"^[a-z0-9_-]+$")
 _CODE = re.compile(r"^\d{6}$")
@@ -35,7 +34,7 @@ class Portal:
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.home_url).hostname or "").lower()
+        return url_host(self.home_url)
 
 
 def default_path() -> Path:
@@ -47,6 +46,8 @@ def load(path: str | Path | None = None) -> list[Portal]:
     path = Path(path) if path else default_path()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise RegistryError("the registry is not UTF-8", str(path), "save it as UTF-8") from None
     except yaml.YAMLError as error:
         raise RegistryError("malformed YAML", str(path), str(error).replace("\n", " ")) from None
     if not isinstance(data, dict) or not isinstance(data.get("portals"), list):
@@ -65,21 +66,25 @@ def load(path: str | Path | None = None) -> list[Portal]:
             raise RegistryError("duplicate id", where)
         seen.add(raw["id"])
         code = raw.get("region_code")
-        if code is not None and not _CODE.match(str(code)):
+        if code is not None and not (isinstance(code, str) and _CODE.match(code)):
+            # unquoted, YAML reads 0640324 as an octal number: insist on a string
             raise RegistryError("region_code must be 6 digits, quoted", where)
+        sections = raw.get("section_urls") or []
+        if not isinstance(sections, list) or not all(isinstance(u, str) for u in sections):
+            raise RegistryError("section_urls must be a list of URLs", where)
         kind = raw.get("kind", "portal")
         if kind not in ("portal", "mirror"):
             raise RegistryError("kind must be portal or mirror", where)
         if not str(raw["home_url"]).startswith(("http://", "https://")):
             raise RegistryError("home_url must be an http(s) URL", where)
         portals.append(Portal(str(raw["id"]), str(raw["name"]), str(raw["home_url"]),
-                              str(code) if code else None, tuple(raw.get("section_urls") or ()), kind))
+                              code or None, tuple(sections), kind))
     return portals
 
 
 def portal_for_url(url: str, portals: list[Portal]) -> Portal | None:
     """The registry portal serving this URL (same host, or a subdomain of its host)."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = url_host(url)
     bare = host.removeprefix("www.")
     for portal in portals:
         own = portal.host.removeprefix("www.")

@@ -21,14 +21,16 @@ def pdf_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
     """(text, is_table_row) lines of a PDF, in reading order."""
     import pdfplumber  # imported here: HTML pages never need it
 
-    try:
-        pdf = pdfplumber.open(io.BytesIO(body))
-    except Exception as error:  # pdfminer raises many unrelated types for damaged files
-        raise UnsupportedInput("damaged PDF", where, f"pdfplumber could not open it: {error}") from None
+    if b"/Encrypt" in body[-4096:] or b"/Encrypt" in body[:4096]:
+        raise UnsupportedInput("encrypted PDF", where, "remove its password and clean it again")
     lines: list[tuple[str, bool]] = []
-    with pdf:
-        for page in pdf.pages:
-            lines.extend(_pdf_page(page))
+    try:
+        with pdfplumber.open(io.BytesIO(body)) as pdf:
+            for page in pdf.pages:
+                lines.extend(_pdf_page(page))
+    except Exception as error:  # pdfminer raises many unrelated types for damaged files
+        kind = type(error).__name__
+        raise UnsupportedInput("damaged PDF", where, f"pdfplumber could not read it ({kind}: {error})") from None
     return unwrap(lines)
 
 

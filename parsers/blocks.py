@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from parsers import tables
 from parsers.content import SKIP_TAGS
 from parsers.spam import SpamMatcher
-from parsers.text import join_cjk, node_text, squash
+from parsers.text import join_cjk, node_text, squash, url_host
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -31,7 +30,7 @@ BLOCK_TAGS = frozenset({
 })
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # hosts whose links are never spam whatever their text (国家体育总局 links to a .gov.cn site)
-_GOV_SUFFIXES = (".gov.cn", ".gov", ".org.cn", ".edu.cn", "gov.cn")
+_GOV_SUFFIXES = (".gov.cn", ".gov")
 # skipped like other non-text elements, but read for spam evidence
 _SCRIPTED = frozenset({"noscript", "script"})
 # hidden blocks of this many off-site links are an SEO link farm even without a spam word
@@ -65,7 +64,7 @@ class Walker:
                  is_hidden: Callable[[HtmlElement], str | None], spam: SpamMatcher) -> None:
         self.root = root
         self.container = container
-        self.page_host = (urlsplit(page_url).hostname or "") if page_url else ""
+        self.page_host = url_host(page_url)
         self.is_hidden = is_hidden
         self.spam = spam
         self.lines: list[Line] = []
@@ -88,7 +87,7 @@ class Walker:
             el, closing = stack.pop()
             tag = el.tag
             if closing:
-                if tag in BLOCK_TAGS or tag == "br":
+                if tag in BLOCK_TAGS or tag == "br" or el is self.container:
                     brk()
                 if el is self.container:
                     self._in_body = False
@@ -163,7 +162,7 @@ class Walker:
 
     def _offsite(self, href: str) -> bool:
         """A link to another site that is not a government one."""
-        host = (urlsplit(href.strip()).hostname or "") if href else ""
+        host = url_host(href)
         if not host or host == self.page_host:
             return False
         return not host.endswith(_GOV_SUFFIXES)

@@ -14,6 +14,7 @@ from functools import cache
 from parsers import vocab
 from parsers.text import simplified, squash
 
+_TAIL_MARKER_MAX = 30  # "相关附件:" is a label; "相关信息处理费：本年度未收取…" is a sentence
 _TAIL_LINE_MAX = 60  # lines after a tail marker longer than this are report text, not a link list
 
 
@@ -98,16 +99,16 @@ def strip_chrome(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bo
 
 
 def _tail_start(texts: list[str], rows: list[bool]) -> tuple[int, str] | None:
-    """Where the trailing related-links block starts: a tail marker followed only by short lines."""
+    """Where the trailing related-links block starts: the topmost tail marker below which every
+    line is short (a long line or a table row is report text and ends the search)."""
+    found = None
     for index in range(len(texts) - 1, -1, -1):
-        if rows[index]:
-            return None
         text = texts[index]
+        if rows[index] or len(text) > _TAIL_LINE_MAX:
+            break
+        plain = simplified(text)
         for entry_id, rx in rules().tails:
-            if rx.search(text) and all(len(t) <= _TAIL_LINE_MAX for t in texts[index + 1:]):
-                # keep looking upwards: an earlier marker may start the block
-                earlier = _tail_start(texts[:index], rows[:index])
-                return earlier or (index, entry_id)
-        if len(text) > _TAIL_LINE_MAX:
-            return None
-    return None
+            if len(text) <= _TAIL_MARKER_MAX and rx.search(plain):
+                found = (index, entry_id)
+                break
+    return found

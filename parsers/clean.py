@@ -17,7 +17,7 @@ from parsers.blocks import Line, Walker
 from parsers.chrome import line_rule, strip_chrome
 from parsers.content import expand_textareas, locate
 from parsers.decode import decode
-from parsers.errors import EmptyInput, UnsupportedInput
+from parsers.errors import EmptyInput, NianbaoError, UnsupportedInput
 from parsers.hidden import hidden_reason, hidden_selectors
 from parsers.names import Places, doc_initials, strip_spam
 from parsers.place import find_region
@@ -66,10 +66,18 @@ def clean(body: bytes, options: CleanOptions | None = None) -> Report:
         raise EmptyInput("empty page", options.where, "the file has no content")
     kind = sniff.sniff(body)
     report = Report(url=options.url)  # pages replace it by their canonical URL
-    if kind == sniff.HTML:
-        _clean_html(body, options, report)
-    elif kind in (sniff.PDF, sniff.DOCX):
-        _clean_attachment(body, kind, options, report)
+    if kind in (sniff.HTML, sniff.PDF, sniff.DOCX):
+        try:
+            if kind == sniff.HTML:
+                _clean_html(body, options, report)
+            else:
+                _clean_attachment(body, kind, options, report)
+        except NianbaoError:
+            raise
+        except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            # a bug of ours on an input nobody foresaw: one line for the user, the cause kept for us
+            raise NianbaoError(f"internal error while cleaning ({type(error).__name__}: {error})",
+                               options.where, "please report this page") from error
     elif kind == sniff.OLE:
         raise UnsupportedInput("legacy Office file (.doc/.wps/.xls)", options.where,
                                "convert it to DOCX or PDF first (e.g. libreoffice --headless --convert-to docx)")

@@ -21,9 +21,12 @@ _DECLS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("font_size_zero", re.compile(r"font-size\s*:\s*0(?:\.0+)?\s*(?:px|pt|em|rem|%)?\s*(?:;|$|!)", re.I)),
     # 1–2 px text is unreadable: "color:#fff;font-size:1px" link farms
     ("font_size_tiny", re.compile(
-        r"font-size\s*:\s*(?:[12](?:\.\d+)?\s*(?:px|pt)|0?\.\d+\s*(?:px|pt|em|rem))\s*(?:;|$|!)", re.I)),
+        r"font-size\s*:\s*(?:[12](?:\.\d+)?\s*(?:px|pt)|0?\.\d+\s*(?:px|pt)|0?\.[0-3]\d*\s*(?:em|rem))\s*(?:;|$|!)",
+        re.I)),
     ("off_screen", re.compile(
-        r"(?:left|top|right|margin-left|margin-top|text-indent)\s*:\s*-\s*\d{3,}(?:\.\d+)?\s*(?:px|pt|em|rem)?", re.I)),
+        r"(?:position\s*:\s*(?:absolute|fixed)[^\n]*?(?:left|top|right)\s*:\s*-\s*\d{3,}"
+        r"|(?:left|top|right)\s*:\s*-\s*\d{3,}[^\n]*?position\s*:\s*(?:absolute|fixed)"
+        r"|text-indent\s*:\s*-\s*\d{4,})", re.I)),
     ("opacity_zero", re.compile(r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)", re.I)),
     ("clip_zero", re.compile(r"clip\s*:\s*rect\(\s*0", re.I)),
 )
@@ -32,7 +35,7 @@ _ZERO_BOX = re.compile(
     r"(?:^|;|\s)(?:width|height|max-height|max-width)\s*:\s*(?:0(?:\.0+)?|[12](?:\.\d+)?\s*px)\s*(?:px|pt|em|%)?\s*(?:;|$|!)",
     re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.I)
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_TOKENS = re.compile(r"[{}]|[^{}]+")
 _SIMPLE_SELECTOR = re.compile(r"^\s*(?:[a-zA-Z0-9]*)([.#])([\w-]+)\s*$")
 
 
@@ -51,11 +54,17 @@ def style_reason(style: str) -> str | None:
 
 
 def hidden_selectors(root: HtmlElement) -> dict[str, str]:
-    """Classes (``.x``) and ids (``#x``) that the page's own ``<style>`` blocks hide."""
+    """Classes (``.x``) and ids (``#x``) that the page's own ``<style>`` blocks hide.
+
+    Rules inside ``@media``/``@supports`` are conditional (a mobile layout hiding the PC body,
+    ``@media print``) and do not count; nor do styles with a ``media`` attribute other than screen/all.
+    """
     hidden: dict[str, str] = {}
     for style in root.iter("style"):
-        css = style.text or ""
-        for selectors, body in _CSS_RULE.findall(css):
+        media = (style.get("media") or "all").lower()
+        if "screen" not in media and "all" not in media:
+            continue
+        for selectors, body in _css_rules(style.text or ""):
             reason = style_reason(body)
             if not reason:
                 continue
@@ -66,8 +75,30 @@ def hidden_selectors(root: HtmlElement) -> dict[str, str]:
     return hidden
 
 
+def _css_rules(css: str) -> list[tuple[str, str]]:
+    """(selectors, declarations) of the unconditional rules, in one linear scan of the braces."""
+    rules = []
+    stack: list[str] = []
+    pending = ""
+    for token in _CSS_TOKENS.findall(css):
+        if token == "{":
+            stack.append(pending.strip())
+            pending = ""
+        elif token == "}":
+            if stack:
+                selector = stack.pop()
+                if not any(s.startswith("@") for s in stack) and not selector.startswith("@"):
+                    rules.append((selector, pending))
+            pending = ""
+        else:
+            pending = token
+    return rules
+
+
 def hidden_reason(el: HtmlElement, selectors: dict[str, str]) -> str | None:
     """Why this element is invisible (``display_none``, ``css_display_none``, ``marquee`` …), or None."""
+    if el.tag in ("html", "body"):
+        return None  # <body style="visibility:hidden"> is a loading trick; a script shows it
     attrib = el.attrib
     if "hidden" in attrib:
         return "hidden_attribute"

@@ -11,12 +11,12 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 
 from parsers import vocab
 from parsers.blocks import Line
 from parsers.dates import cn_number, date_from_url, parse_date, parse_date_loose
-from parsers.text import join_cjk, simplified, squash
+from parsers.text import join_cjk, simplified, split_url, squash
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -137,7 +137,9 @@ def canonical_url(root: HtmlElement, metas: dict[str, str], url: str | None) -> 
             url = candidate if candidate.startswith("http") else None
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    parts = split_url(url)
+    if parts is None or not parts.scheme:
+        return None
     host = (parts.hostname or "").lower()
     port = parts.port if parts.port and parts.port not in (80, 443) else None
     netloc = host + (f":{port}" if port else "")

@@ -50,22 +50,24 @@ def strip_spam(text: str, spam: SpamMatcher, places: Places, runs: list[Run] | N
     if not runs:
         return result
     city_doc = _city_document(text, places)
-    out = text
-    for run in reversed(runs):
+    pieces: list[str] = []
+    last = 0
+    for run in runs:
         piece = text[run.start:run.end]
         entry = run.entry_ids[0] if run.entry_ids else "spam"
+        pieces.append(text[last:run.start])
+        last = run.end
         if name_slot(text, run):
             result.hijacked += 1
             name = _real_name(text, run, places, city_doc)
             result.removed.append({"text": piece, "reason": f"name_hijack:{entry}"})
             if name:
                 result.restored += 1
-            out = out[:run.start] + (name or "") + out[run.end:]
+                pieces.append(name)
         else:
             result.removed.append({"text": piece, "reason": f"spam_phrase:{entry}"})
-            out = out[:run.start] + out[run.end:]
-    result.removed.reverse()
-    result.text = out.strip()
+    pieces.append(text[last:])
+    result.text = "".join(pieces).strip()
     return result
 
 

@@ -1,7 +1,8 @@
 """Collapses a report body that a page shows twice (seed 000's mirror), and repeated paragraphs.
 
-Table rows are left alone: "0\t0\t0" repeats legitimately in every statistical table. A repeated
-block must be long enough to be a body, not a shared phrase.
+Table rows are never removed as repeated paragraphs ("0\t0\t0" repeats legitimately in every
+statistical table), and a repeated block must carry prose to be a repeated body, not just two
+units' identical tables.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from collections import Counter
 
 _MIN_KEY = 15  # a line this long identifies its place in the body
 _MIN_BODY_SHARE = 0.25  # a repeated block this share of the text is a repeated body
-_MIN_PARAGRAPH = 20  # a repeated paragraph shorter than this may be a legitimate refrain ("无。")
+_MIN_PARAGRAPH = 20
+_MIN_PROSE = 200  # characters of paragraphs a repeated body must contain …
+_MIN_PROSE_LINES = 3  # … in at least this many paragraphs  # a repeated paragraph shorter than this may be a legitimate refrain ("无。")
 
 
 def collapse(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bool], list[dict[str, str]], bool]:
@@ -73,4 +76,11 @@ def _longest_repeat(texts: list[str], rows: list[bool]) -> tuple[int, int] | Non
             run_chars = len(texts[k]) if same else 0
     if best is None or best[0] < _MIN_BODY_SHARE * total or best[2] < 3:
         return None
-    return best[1], best[2]
+    start, length = best[1], best[2]
+    # a repeated body carries its prose; two units' identical all-zero tables under one shared
+    # sentence are not a repeat (一、局机关 / 二、下属事业单位)
+    paragraphs = [t for t, r in zip(texts[start:start + length], rows[start:start + length], strict=True)
+                  if not r and len(t) >= _MIN_KEY]
+    if len(paragraphs) < _MIN_PROSE_LINES or sum(map(len, paragraphs)) < _MIN_PROSE:
+        return None
+    return start, length

@@ -17,7 +17,9 @@ from functools import cache
 from parsers import vocab
 
 # what may follow a place name: a level suffix, a government body, a year, the portal itself
-_NAME_SLOT_AFTER = re.compile(r"[区县市旗盟州镇乡]|人民政府|政府|人大|政协|党委|\d{4}\s*年|门户网站|网站")
+# (a level suffix, but not the 市 of 市场 or the 县 of 县域)
+_NAME_SLOT_AFTER = re.compile(
+    r"[区县市旗盟州镇乡](?![场域民容内外直属级委区])|人民政府|政府|人大|政协|党委|\d{4}\s*年|门户网站|网站")
 _NAME_SLOT_BEFORE = re.compile(r"(?:印发|关于|在|^)\s*$")
 
 
@@ -57,8 +59,11 @@ class SpamMatcher:
         chained = data["run"]["chained"]
         # a run: a strong token with its decorations, chained by separators to more strong tokens
         # or to weak ones that end at a separator ("皇冠体育,真人 …"); digits glued in front ("88明升")
-        link = rf"(?:{sep})*(?:(?:\d{{1,4}})?(?:{t}(?:{suf})*|{w}(?:{suf})*(?={sep}|$))|{chained})"
-        run = rf"(?:\d{{1,4}})?{t}(?:{suf})*(?:{link})*"
+        # possessive repeats (*+): suffixes overlap (体育平台 = 体育 + 平台) and backtracking over
+        # them is exponential on a hostile line; a run never needs to give a suffix back
+        digits = r"(?:(?<!\d)\d{2,3}(?![年月日\d]))?"  # "88明升", never the year of "2019百家乐"
+        link = rf"(?:{sep})*+(?:{digits}(?:{t}(?:{suf})*+|{w}(?:{suf})*+(?={sep}|$))|{chained})"
+        run = rf"{digits}{t}(?:{suf})*+(?:{link})*+"
         # a lookahead on the characters a run can start with lets the engine skip the other 99 %
         # of positions cheaply: 4x faster on report text than trying every alternative everywhere
         first = first_chars(run)

@@ -11,10 +11,10 @@ import csv
 import re
 from functools import cache
 from importlib import resources
+from urllib.parse import SplitResult, urlsplit
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WRAPPED = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u00a0\u3000]*\n[\s\u00a0\u3000]*(?=[{_CJK}])")
-_EDGE_BREAK = re.compile(r"^[\s\u00a0\u3000]*\n[\s\u00a0\u3000]*|[\s\u00a0\u3000]*\n[\s\u00a0\u3000]*$")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK_END = re.compile(rf"[{_CJK}]$")
 _CJK_START = re.compile(rf"^[{_CJK}]")
@@ -29,7 +29,10 @@ def node_text(text: str) -> str:
     if not text.strip():
         return " "
     # a line break at either edge of the node separates it from its neighbour element
-    text = _EDGE_BREAK.sub(" ", text)
+    head = text[: len(text) - len(text.lstrip())]
+    tail = text[len(text.rstrip()):]
+    core = text.strip()
+    text = (" " if "\n" in head else head) + core + (" " if "\n" in tail else tail)
     return _WRAPPED.sub("", text)
 
 
@@ -42,14 +45,14 @@ def squash(text: str) -> str:
 
 def join_cjk(parts: list[str]) -> str:
     """Join pieces of one cell or title: nothing between CJK neighbours, a space otherwise."""
-    out = ""
+    out: list[str] = []
     for part in parts:
         if not part:
             continue
-        if out and not (_CJK_END.search(out) and _CJK_START.search(part)):
-            out += " "
-        out += part
-    return out
+        if out and not (_CJK_END.search(out[-1]) and _CJK_START.search(part)):
+            out.append(" ")
+        out.append(part)
+    return "".join(out)
 
 
 def visible_len(text: str) -> int:
@@ -69,3 +72,22 @@ def simplified(text: str) -> str:
     for one, so positions still point into the original (平遙縣 → 平遥县). Mirrors republish
     reports in traditional characters; matching runs on this copy, output keeps the page's own."""
     return text.translate(_to_simplified())
+
+
+def split_url(url: str | None) -> SplitResult | None:
+    """``urlsplit`` that returns None for what it cannot read ("http://[::1", port 99999):
+    a malformed href on a page is not an error of the cleaner."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for an out-of-range port
+    except ValueError:
+        return None
+    return parts
+
+
+def url_host(url: str | None) -> str:
+    """The lower-cased host of a URL, or "" when there is none or it cannot be read."""
+    parts = split_url(url)
+    return (parts.hostname or "").lower() if parts else ""

@@ -102,3 +102,12 @@ def test_info_spans_on_separate_source_lines_stay_apart() -> None:
     report = clean(page.encode("utf-8"))
     assert report.source == "县政府办"
     assert report.text == "根据《条例》规定，现发布本报告。"  # a wrap inside one text node is source formatting
+
+
+def test_two_units_with_the_same_sentence_and_table_are_not_a_repeated_body() -> None:
+    table = "<table>" + "".join(f"<tr><td>第{i}项</td><td>0</td><td>0</td></tr>" for i in range(30)) + "</table>"
+    unit = "<p>本单位本年度未收到政府信息公开申请，相关数据如下表。</p>" + table
+    page = f"<html><body><div id=zoom><p>一、局机关</p>{unit}<p>二、下属事业单位</p>{unit}</div></body></html>"
+    report = clean(page.encode("utf-8"))
+    assert "repeated_body_collapsed" not in report.flags
+    assert report.text.count("第29项\t0\t0") == 2
