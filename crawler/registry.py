@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+
 import yaml
 
 from parsers.errors import NianbaoError

@@ -28,10 +28,10 @@ SKIP_TAGS = frozenset({
 # elements the density walk never descends into: their text is one unit of the report
 _LEAVES = frozenset({"p", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "li", "a"})
 _DESCEND_SHARE = 0.6  # a child holding this share of its parent's prose becomes the container
-_KNOWN_SHARE = 0.6
-_TABLE_WEIGHT = 0.2
+_KNOWN_SHARE = 0.6  # a known CMS container must hold this share of what the density walk found
+_TABLE_WEIGHT = 0.2  # statistics-table text counts this much when looking for the prose
 _TEXTAREA_MIN = 200  # characters of escaped HTML before a textarea is read as the page's content
-_HTML_IN_TEXT = re.compile(r"<(?:p|div|table|br|span|font|h[1-6])\b", re.I)  # a known CMS container must hold this share of what the density walk found
+_HTML_IN_TEXT = re.compile(r"<(?:p|div|table|br|span|font|h[1-6])\b", re.I)
 
 
 @cache

@@ -11,9 +11,9 @@ from collections import Counter
 
 _MIN_KEY = 15  # a line this long identifies its place in the body
 _MIN_BODY_SHARE = 0.25  # a repeated block this share of the text is a repeated body
-_MIN_PARAGRAPH = 20
+_MIN_PARAGRAPH = 20  # a repeated paragraph shorter than this may be a legitimate refrain ("无。")
 _MIN_PROSE = 200  # characters of paragraphs a repeated body must contain …
-_MIN_PROSE_LINES = 3  # … in at least this many paragraphs  # a repeated paragraph shorter than this may be a legitimate refrain ("无。")
+_MIN_PROSE_LINES = 3  # … in at least this many paragraphs
 
 
 def collapse(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bool], list[dict[str, str]], bool]:
