@@ -23,6 +23,7 @@ class Rules:
     lines: tuple[tuple[str, re.Pattern[str], int], ...]
     spans: tuple[tuple[str, re.Pattern[str]], ...]
     tails: tuple[tuple[str, re.Pattern[str]], ...]
+    rows: tuple[tuple[str, re.Pattern[str]], ...]
     any_line: re.Pattern[str]  # every line rule at once: most report lines match none
     any_span: re.Pattern[str]
     longest: int
@@ -30,7 +31,7 @@ class Rules:
 
 @cache
 def rules() -> Rules:
-    lines, spans, tails = [], [], []
+    lines, spans, tails, rows = [], [], [], []
     for e in vocab.entries("chrome"):
         rx = re.compile(e.pattern)
         if e.kind == "line":
@@ -39,9 +40,11 @@ def rules() -> Rules:
             spans.append((e.id, rx))
         elif e.kind == "tail":
             tails.append((e.id, rx))
+        elif e.kind == "row":
+            rows.append((e.id, rx))
         else:
             raise vocab.VocabularyError(f"unknown kind {e.kind!r}", f"chrome.yaml entry {e.id}")
-    return Rules(tuple(lines), tuple(spans), tuple(tails),
+    return Rules(tuple(lines), tuple(spans), tuple(tails), tuple(rows),
                  re.compile("|".join(f"(?:{rx.pattern})" for _, rx, _ in lines)),
                  re.compile("|".join(f"(?:{rx.pattern})" for _, rx in spans)),
                  max(n for _, _, n in lines))
@@ -59,6 +62,15 @@ def line_rule(text: str) -> str | None:
     return None
 
 
+def row_rule(text: str) -> str | None:
+    """The id of the ``row`` entry that makes this table row chrome, or None."""
+    plain = simplified(text)
+    for entry_id, rx in rules().rows:
+        if rx.search(plain):
+            return entry_id
+    return None
+
+
 def strip_chrome(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bool], list[dict[str, str]]]:
     """Chrome-free lines (``rows`` marks table rows, which are never chrome) and the removals."""
     r = rules()
@@ -68,6 +80,10 @@ def strip_chrome(texts: list[str], rows: list[bool]) -> tuple[list[str], list[bo
     tail_from = _tail_start(texts, rows)
     for index, (text, is_row) in enumerate(zip(texts, rows, strict=True)):
         if is_row:
+            entry_id = row_rule(text)
+            if entry_id:
+                removed.append({"text": text, "reason": f"chrome:{entry_id}"})
+                continue
             kept.append(text)
             kept_rows.append(True)
             continue

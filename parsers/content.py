@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from parsers import tables, vocab
+from parsers import chrome, tables, vocab
 from parsers.text import visible_len
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ _LEAVES = frozenset({"p", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", 
 _DESCEND_SHARE = 0.6  # a child holding this share of its parent's prose becomes the container
 _KNOWN_SHARE = 0.6  # a known CMS container must hold this share of what the density walk found
 _TABLE_WEIGHT = 0.2  # statistics-table text counts this much when looking for the prose
+_WIDEN_SHARE = 0.25  # prose beside the container, as a share of its own, that makes it the parent
+_WIDEN_TABLE_ROWS = 3  # a data table of this many rows beside the container belongs to the report
 _TEXTAREA_MIN = 200  # characters of escaped HTML before a textarea is read as the page's content
 _HTML_IN_TEXT = re.compile(r"<(?:p|div|table|br|span|font|h[1-6])\b", re.I)
 
@@ -116,8 +118,33 @@ def locate(root: HtmlElement, is_hidden: HiddenTest) -> tuple[HtmlElement, str]:
         if _is_ancestor(candidate, node):
             continue  # a generic wrapper around what the density walk found: keep the tighter one
         if prose.get(candidate, 0) >= _KNOWN_SHARE * found and prose.get(candidate, 0) > 0:
-            return candidate, entry_id
-    return node, "density"
+            return _widen(candidate, prose), entry_id
+    return _widen(node, prose), "density"
+
+
+def _widen(node: HtmlElement, prose: dict[HtmlElement, int]) -> HtmlElement:
+    """The parent instead, when the report goes on in the container's siblings: a second
+    TRS_Editor, prose split over two divs, or the statistics tables in a wrapper of their own.
+    Losing half a report is worse than reading a title or an info line, which chrome removal drops."""
+    parent = node.getparent()
+    if parent is None or parent.tag in ("body", "html"):
+        return node
+    siblings = [s for s in parent if s is not node and isinstance(s.tag, str)]
+    beside = sum(prose.get(s, 0) for s in siblings)
+    tables_beside = any(_report_table(t) for s in siblings for t in ([s] if s.tag == "table" else s.iter("table")))
+    if beside >= _WIDEN_SHARE * prose.get(node, 0) or tables_beside:
+        return parent
+    return node
+
+
+def _report_table(table: HtmlElement) -> bool:
+    """A data table of the report, not the page's metadata table (索引号, 发布机构 …)."""
+    if tables.is_layout(table):
+        return False
+    rows = tables.rows_of(table)
+    if len(rows) < _WIDEN_TABLE_ROWS:
+        return False
+    return not any(chrome.row_rule("\t".join(c.text_content().strip() for c in tr)) for tr in rows[:3])
 
 
 def _is_ancestor(a: HtmlElement, b: HtmlElement) -> bool:

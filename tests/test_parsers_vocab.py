@@ -45,7 +45,7 @@ def test_spam_entry_keeps_ordinary_text(entry: vocab.Entry) -> None:
 @pytest.mark.parametrize("entry", CHROME, ids=lambda e: e.id)
 def test_chrome_entry_removes_its_example(entry: vocab.Entry) -> None:
     assert re.search(entry.pattern, entry.example), "the entry's own pattern misses its example"
-    kept, _, removed = chrome.strip_chrome([entry.example], [False])
+    kept, _, removed = chrome.strip_chrome([entry.example], [entry.kind == "row"])
     assert removed and all(item["reason"].startswith("chrome:") for item in removed)
     if entry.kind == "span":
         assert entry.example not in " ".join(kept)
@@ -53,10 +53,16 @@ def test_chrome_entry_removes_its_example(entry: vocab.Entry) -> None:
         assert kept == []
 
 
+@pytest.mark.parametrize("entry", [e for e in CHROME if e.kind == "row"], ids=lambda e: e.id)
+def test_chrome_row_entry_removes_its_example_row(entry: vocab.Entry) -> None:
+    kept, _, removed = chrome.strip_chrome([entry.example], [True])
+    assert kept == [] and removed[0]["reason"] == f"chrome:{entry.id}"
+
+
 @pytest.mark.parametrize("entry", [e for e in CHROME if e.keep], ids=lambda e: e.id)
 def test_chrome_entry_keeps_report_text(entry: vocab.Entry) -> None:
     for keep in entry.keep:
-        kept, _, removed = chrome.strip_chrome([keep], [False])
+        kept, _, removed = chrome.strip_chrome([keep], [entry.kind == "row"])
         assert kept == [keep] and removed == []
 
 
