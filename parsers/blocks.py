@@ -172,8 +172,19 @@ class Walker:
 
     def _table(self, table: HtmlElement, brk: Callable[[], None]) -> None:
         brk()
+        caption = table.find("caption")
+        if caption is not None:
+            text = self._cell_text(caption)
+            if text:
+                self.lines.append(Line(text, self._in_body, "p"))
         for text in tables.row_lines(tables.grid(table, self._cell_text)):
             self.lines.append(Line(text, self._in_body, "row"))
+        # text a sloppy editor left between cells or rows ("注：单位为件") is still the report's
+        stray = [squash(t) for el in table.iter("tr", "tbody", "thead", "tfoot", "table")
+                 for t in (el.text, *(c.tail for c in el if c.tag in ("td", "th", "tr")))
+                 if t and t.strip()]
+        if stray:
+            self.lines.append(Line(" ".join(stray), self._in_body, "p"))
 
     def _cell_text(self, cell: HtmlElement) -> str:
         """A cell's text on one line: its own paragraphs joined, no tabs inside."""

@@ -26,8 +26,12 @@ _SUPERSETS = {
     "big5hkscs": "big5hkscs",
     "utf-8": "utf-8",
 }
-# a Western single-byte declaration on a Chinese portal is a template default, not evidence
-_WEAK_DECLARATIONS = {"latin-1", "iso8859-1", "cp1252", "ascii"}
+# only a multi-byte declaration is evidence on a Chinese portal; a single-byte one (latin-1,
+# windows-1251, koi8-r …) is a template default and decodes GBK bytes into mojibake
+_MULTIBYTE = {"utf-8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf-16", "utf-16-le", "utf-16-be",
+              "utf-32", "shift_jis", "euc_jp", "euc_kr", "cp949", "cp932", "iso2022_jp"}
+# C0 controls (but tab, line feed, carriage return) never belong in report text
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # how many undecodable bytes we tolerate (a page cut mid-character) before refusing the encoding
 _MAX_ERROR_SHARE = 0.001
 
@@ -50,14 +54,25 @@ def decode(body: bytes, content_type: str | None = None, where: str | None = Non
     """Decode a page's bytes; raise :class:`EmptyInput` or :class:`DecodeFailed` with a reason."""
     if not body.strip():
         raise EmptyInput("empty page", where, "the file has no content")
+    result = _decode(body, content_type, where)
+    if _CONTROLS.search(result.text):
+        result.text = _CONTROLS.sub("", result.text)
+    return result
+
+
+def _decode(body: bytes, content_type: str | None, where: str | None) -> Decoded:
     bom = _from_bom(body)
     if bom:
         return bom
+    wide = utf16_without_bom(body)
+    if wide:
+        text = body.decode(wide, errors="replace")
+        return Decoded(text, wide, None, text.count("\ufffd"))
     declared = _declared(body, content_type)
     if _is_utf8(body):
         return Decoded(body.decode("utf-8"), "utf-8", declared)
     tried = []
-    if declared and declared not in _WEAK_DECLARATIONS:
+    if declared and declared in _MULTIBYTE:
         codec = _SUPERSETS.get(declared, declared)
         tried.append(codec)
         # a declaration that decodes with at most a few bad bytes (a page cut mid-character)
@@ -89,6 +104,21 @@ def _from_bom(body: bytes) -> Decoded | None:
         if body.startswith(bom):
             text = body.decode(codec, errors="replace")
             return Decoded(text, codec, None, text.count("\ufffd"))
+    return None
+
+
+def utf16_without_bom(body: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for UTF-16 text saved without a BOM (every other byte of ASCII
+    markup is zero), else None."""
+    sample = body[:2048]
+    if len(sample) < 16:
+        return None
+    even = sample[0::2].count(0) / (len(sample) / 2)
+    odd = sample[1::2].count(0) / (len(sample) / 2)
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
     return None
 
 

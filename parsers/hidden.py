@@ -24,8 +24,8 @@ _DECLS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"font-size\s*:\s*(?:[12](?:\.\d+)?\s*(?:px|pt)|0?\.\d+\s*(?:px|pt)|0?\.[0-3]\d*\s*(?:em|rem))\s*(?:;|$|!)",
         re.I)),
     ("off_screen", re.compile(
-        r"(?:position\s*:\s*(?:absolute|fixed)[^\n]*?(?:left|top|right)\s*:\s*-\s*\d{3,}"
-        r"|(?:left|top|right)\s*:\s*-\s*\d{3,}[^\n]*?position\s*:\s*(?:absolute|fixed)"
+        r"(?:position\s*:\s*(?:absolute|fixed)[^\n]*?(?<![\w-])(?:left|top|right)\s*:\s*-\s*\d{3,}"
+        r"|(?<![\w-])(?:left|top|right)\s*:\s*-\s*\d{3,}[^\n]*?position\s*:\s*(?:absolute|fixed)"
         r"|text-indent\s*:\s*-\s*\d{4,})", re.I)),
     ("opacity_zero", re.compile(r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)", re.I)),
     ("clip_zero", re.compile(r"clip\s*:\s*rect\(\s*0", re.I)),

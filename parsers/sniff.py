@@ -46,6 +46,10 @@ def sniff(body: bytes) -> str:
         return PDF
     if body[:3] in (b"\xef\xbb\xbf",) or body[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return HTML
+    from parsers.decode import utf16_without_bom
+
+    if utf16_without_bom(body):
+        return HTML
     for magic, name in _BINARY_MAGIC:
         if head.startswith(magic):
             return "binary:" + name
@@ -70,7 +74,8 @@ def _looks_binary(sample: bytes) -> bool:
     """Text in any encoding we read has no NUL bytes and few C0 control characters."""
     if not sample:
         return False
-    if b"\x00" in sample:
+    # a stray NUL or two in a page is damage, not a binary file
+    if sample.count(0) > max(2, len(sample) // 100):
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = sum(1 for b in sample if b < 32 and b not in (0, 9, 10, 12, 13, 27))
     return controls / len(sample) > 0.05

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 _DIGITS = re.compile(r"\d+")
 _MAX_COLSPAN = 200  # a colspan of 1000 in a hand-edited page is a typo, not a table 1000 wide
 _MAX_ROWSPAN = 5000
+_MAX_CELLS = 200_000  # a statistics table has hundreds of cells; past this it is an attack
 _LONG_CELL = 150  # characters: prose, not a table value
 
 
@@ -65,16 +66,23 @@ def is_layout(table: HtmlElement) -> bool:
 
 
 def grid(table: HtmlElement, cell_text: Callable[[HtmlElement], str]) -> list[list[str]]:
-    """The table as a rectangular-enough grid of cell texts, spans resolved."""
+    """The table as a rectangular-enough grid of cell texts, spans resolved.
+
+    Spans are clamped to the table itself (a rowspan past the last row, a colspan wider than the
+    widest row), so 21 KB of hostile markup cannot become millions of cells.
+    """
     out: list[list[str]] = []
     pending: dict[int, tuple[int, str]] = {}  # column → (rows still covered, text)
-    for tr in rows_of(table):
+    rows = rows_of(table)
+    widest = max((sum(1 for c in tr if c.tag in ("td", "th")) for tr in rows), default=1)
+    max_cols = max(widest, 1) * 2
+    for number, tr in enumerate(rows):
         cells = [c for c in tr if c.tag in ("td", "th")]
         row: list[str] = []
         col = 0
         index = 0
         last_pending = max(pending) if pending else -1
-        while index < len(cells) or col <= last_pending:
+        while (index < len(cells) or col <= last_pending) and col < max_cols:
             if col in pending:
                 remaining, text = pending[col]
                 row.append(text)
@@ -91,13 +99,16 @@ def grid(table: HtmlElement, cell_text: Callable[[HtmlElement], str]) -> list[li
             cell = cells[index]
             index += 1
             text = cell_text(cell)
-            rowspan = _span(cell, "rowspan", _MAX_ROWSPAN)
-            for _ in range(_span(cell, "colspan", _MAX_COLSPAN)):
+            rowspan = min(_span(cell, "rowspan", _MAX_ROWSPAN), len(rows) - number)
+            colspan = min(_span(cell, "colspan", _MAX_COLSPAN), max(1, max_cols - col))
+            for _ in range(colspan):
                 row.append(text)
                 if rowspan > 1:
                     pending[col] = (rowspan - 1, text)
                 col += 1
         out.append(row)
+        if sum(map(len, out)) > _MAX_CELLS:
+            break
     return out
 
 

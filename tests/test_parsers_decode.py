@@ -101,3 +101,20 @@ def test_undecodable_bytes_are_refused_not_guessed() -> None:
 def test_encoding_is_reported_in_the_record() -> None:
     report = clean(page("gb2312").encode("gbk"), CleanOptions(where="p.html"))
     assert report.encoding == "gb18030"
+
+
+def test_utf16_without_bom_is_read() -> None:
+    decoded = decode(page("utf-16").encode("utf-16-le"))
+    assert BODY in decoded.text and decoded.encoding == "utf-16-le"
+    assert BODY in clean(page(None).encode("utf-16-be")).text
+
+
+def test_single_byte_declaration_on_a_gbk_page_is_not_trusted() -> None:
+    for charset in ("windows-1251", "koi8-r", "iso-8859-5"):
+        assert BODY in decode(page(charset, BODY * 3).encode("gbk")).text, charset
+
+
+def test_control_characters_and_stray_nuls_do_not_reach_the_text() -> None:
+    raw = page("utf-8", "第一段\x1b[0m文字\x07。\x00").encode("utf-8")
+    report = clean(raw)
+    assert "第一段[0m文字。" in report.text

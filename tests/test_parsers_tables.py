@@ -68,3 +68,17 @@ def test_a_table_of_a_thousand_cells_comes_through_whole() -> None:
     lines = clean(page.encode("utf-8")).text.split("\n")
     assert len(lines) == 49 and lines[-1].split("\t")[-1] == str(48 * 25 - 1)
     assert sum(len(line.split("\t")) for line in lines[1:]) == 1200
+
+
+def test_caption_and_stray_text_in_a_table_are_kept() -> None:
+    page = ("<html><body><div id=zoom><table><caption>2021年度政府信息公开统计表</caption>"
+            "<tr><td>规章</td><td>0</td>注：单位为件</tr><tr><td>规范性文件</td><td>3</td></tr></table></div></body></html>")
+    assert clean(page.encode("utf-8")).text.split("\n") == ["2021年度政府信息公开统计表", "规章\t0", "规范性文件\t3",
+                                                            "注：单位为件"]
+
+
+def test_hostile_spans_are_clamped_to_the_table() -> None:
+    rows = '<tr><td rowspan="5000" colspan="200">x</td><td>1</td></tr>' * 400
+    page = f"<html><body><div id=zoom><table>{rows}</table></div></body></html>"
+    text = clean(page.encode("utf-8")).text
+    assert len(text) < 100_000
