@@ -84,27 +84,82 @@ def _pdf_page(page: Any) -> list[tuple[str, bool]]:
 
 
 def docx_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
-    """(text, is_table_row) lines of a DOCX: paragraphs and table rows in document order."""
+    """(text, is_table_row) lines of a DOCX: paragraphs and table rows in document order.
+
+    Read from the XML itself rather than python-docx's ``cell.text``, which drops tables nested
+    in a cell and skips content controls (``w:sdt``): gridSpan cells repeat across the columns
+    they span, vMerge continuations repeat the cell above, nested tables follow their row.
+    """
     import docx  # python-docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(body))
     except Exception as error:  # python-docx raises KeyError/ValueError on damaged packages
         raise UnsupportedInput("damaged DOCX", where, f"python-docx could not open it: {error}") from None
     lines: list[tuple[str, bool]] = []
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = squash(Paragraph(child, document).text)
+    _docx_block(document.element.body, lines)
+    return lines
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_block(parent: Any, lines: list[tuple[str, bool]]) -> None:
+    for child in parent.iterchildren():
+        tag = child.tag
+        if tag == _W + "p":
+            text = squash(_docx_text(child))
             if text:
                 lines.append((text, False))
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                cells = [squash(cell.text.replace("\n", "")) for cell in row.cells]
-                while cells and not cells[-1]:
-                    cells.pop()
-                if any(cells):
-                    lines.append(("\t".join(cells), True))
-    return lines
+        elif tag == _W + "tbl":
+            _docx_table(child, lines)
+        elif tag == _W + "sdt":  # a content control: its content is the document's
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                _docx_block(content, lines)
+        elif tag in (_W + "customXml", _W + "smartTag"):
+            _docx_block(child, lines)
+
+
+def _docx_text(paragraph: Any) -> str:
+    """A paragraph's text: runs, tabs and breaks, including runs inside hyperlinks and fields."""
+    parts = []
+    for node in paragraph.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
+        parts.append(node.text or "" if node.tag == _W + "t" else " ")
+    return "".join(parts)
+
+
+def _docx_table(table: Any, lines: list[tuple[str, bool]]) -> None:
+    above: dict[int, str] = {}  # grid column → text of the cell that started a vertical merge
+    for tr in table.iterchildren(_W + "tr"):
+        row: list[str] = []
+        nested: list[Any] = []
+        for tc in tr.iterchildren(_W + "tc"):
+            props = tc.find(_W + "tcPr")
+            span = 1
+            merge = None
+            if props is not None:
+                grid = props.find(_W + "gridSpan")
+                if grid is not None and (grid.get(_W + "val") or "1").isdigit():
+                    span = max(1, min(int(grid.get(_W + "val")), 200))
+                vmerge = props.find(_W + "vMerge")
+                if vmerge is not None:
+                    merge = vmerge.get(_W + "val") or "continue"
+            text = squash("".join(_docx_text(p) for p in tc.iterchildren(_W + "p")))
+            nested.extend(tc.iterchildren(_W + "tbl"))
+            column = len(row)
+            if merge == "continue":
+                text = above.get(column, "")
+            elif merge == "restart":
+                for k in range(span):
+                    above[column + k] = text
+            else:
+                for k in range(span):
+                    above.pop(column + k, None)
+            row.extend([text] * span)
+        while row and not row[-1]:
+            row.pop()
+        if any(row):
+            lines.append(("\t".join(row), True))
+        for inner in nested:
+            _docx_table(inner, lines)

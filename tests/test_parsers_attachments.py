@@ -38,3 +38,24 @@ def test_unwrap_joins_broken_lines_but_not_new_items() -> None:
              ("二、主动公开情况", False), ("一\t二", True)]
     assert unwrap(lines) == [("第一行很长很长很长很长很长很长很长很长很长续写完毕。", False),
                              ("二、主动公开情况", False), ("一\t二", True)]
+
+
+def test_docx_nested_tables_and_content_controls_are_kept() -> None:
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("某县2022年政府信息公开工作年度报告")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text, table.cell(1, 0).text = "外层A", "外层B", "外层C"
+    inner = table.cell(1, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "内层A", "内层D"
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document.element.body.append(parse_xml(
+        f'<w:sdt {ns}><w:sdtContent><w:p><w:r><w:t>控件中的段落。</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = clean(buffer.getvalue()).text.split("\n")
+    assert lines == ["某县2022年政府信息公开工作年度报告", "外层A\t外层B", "外层C", "内层A\t内层D", "控件中的段落。"]
