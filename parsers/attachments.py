@@ -10,9 +10,9 @@ merged cell in ``row.cells``, which is the grid we want, and vertical merges are
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
+from parsers import vocab
 from parsers.errors import UnsupportedInput
 from parsers.text import squash
 
@@ -35,8 +35,6 @@ def pdf_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
 
 
 _SENTENCE_END = "。;；!！?？:：”)）"
-_NEW_ITEM = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+)")
 
 
 def unwrap(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -52,7 +50,7 @@ def unwrap(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for text, is_row in lines:
         if (out and not is_row and not out[-1][1] and len(out[-1][0]) >= full
-                and out[-1][0][-1] not in _SENTENCE_END and not _NEW_ITEM.match(text)):
+                and out[-1][0][-1] not in _SENTENCE_END and not vocab.pattern("grammar", "numbered_item").match(text)):
             out[-1] = (out[-1][0] + text, False)
         else:
             out.append((text, is_row))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from parsers import attachments, meta, sniff
+from parsers import attachments, meta, sniff, vocab
 from parsers.blocks import Line, Walker
 from parsers.chrome import line_rule, strip_chrome
 from parsers.content import expand_textareas, locate
@@ -36,9 +36,6 @@ _REDACTED = re.compile(r"[(（]\s*略\s*[)）]")
 # "*" standing for digits: "* 年", "2*2*年", a table cell that is only "*"
 _MASKED = re.compile(
     r"(?:^|[\s\t])\*+\s*(?=[年月日件条个项次%])|\d\*+\d|\d\*+(?=[年月日件条])|(?:^|\t)\*+(?:\t|$)", re.M)
-# what is left of an agency whose name was cut out as spam ("区人民政府办公室")
-_HEADLESS = re.compile(r"^[区县市旗镇乡](?:人民政府|政府|委员会)")
-_REGION_ONLY = re.compile(r"(?:省|市|区|县|旗|盟|州|自治区|自治州|自治县|自治旗|镇|乡|街道)$")
 
 
 @dataclass(slots=True)
@@ -244,19 +241,21 @@ def _agency(title: str | None, lines: list[Line], source: str | None, labelled: 
     report), else the region's government."""
     prefix = meta.title_prefix(title)
     plain = simplified(prefix) if prefix else None
-    is_place = bool(plain and (plain in registry().by_name or _REGION_ONLY.search(plain)))
+    is_place = bool(plain and (plain in registry().by_name or vocab.pattern("grammar", "region_only").search(plain)))
     if prefix and plain and not is_place and meta.agency_suffix().search(plain):
         return prefix
     if labelled:  # the 发布机构 of a 政府信息公开平台 metadata table
         return labelled
     signature = meta.signature_agency(lines)
-    if signature and not _HEADLESS.match(signature):
+    if signature and not vocab.pattern("grammar", "headless_agency").match(signature):
         return signature
     if prefix and is_place:
         if source and source.startswith(prefix) and len(source) > len(prefix) \
                 and meta.agency_suffix().search(simplified(source)):
             return source
-        return prefix + ("办事处" if plain and plain.endswith("街道") else "人民政府")
+        grammar = vocab.load("grammar")
+        subdistrict = plain and vocab.pattern("grammar", "region_only").search(plain).group() == "街道"
+        return prefix + grammar["subdistrict_suffix" if subdistrict else "government_suffix"]
     return None
 
 

@@ -21,9 +21,6 @@ from parsers.text import join_cjk, simplified, split_url, squash
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|-(?=[^\d]))\s*")
-_SIGNATURE_DATE = re.compile(r"^(?:[\u4e00-\u9fa5()（）]{2,40}\s*)?((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-                             r"|[〇零○Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$")
 
 
 @cache
@@ -117,9 +114,9 @@ def signature_date(lines: list[Line]) -> str | None:
     """The date under the signature at the end of a report ("2020年1月20日")."""
     body = [line for line in lines if line.in_body and line.kind != "row"]
     for line in reversed(body[-6:]):
-        m = _SIGNATURE_DATE.match(line.text)
+        m = vocab.pattern("grammar", "signature_date").match(line.text)
         if m:
-            return parse_date(m.group(1))
+            return parse_date(m.group("v"))
     return None
 
 
@@ -160,7 +157,7 @@ def title_candidates(root: HtmlElement, metas: dict[str, str], container: HtmlEl
     title = root.find(".//title")
     if title is not None and title.text:
         whole = squash(title.text)
-        out.extend(p for p in _TITLE_SPLIT.split(whole) if p)
+        out.extend(p for p in vocab.pattern("grammar", "title_split").split(whole) if p)
         out.append(whole)
     return out
 
@@ -216,10 +213,9 @@ def title_prefix(title: str | None) -> str | None:
     """What stands before the year in a title: the issuing body or the region's name."""
     if not title:
         return None
-    m = re.match(r"^(.{2,40}?)\s*(?:关于)?(?:(?:19|20)\d{2}|[二][〇零○Ｏ][〇零○Ｏ一二三四五六七八九]{2})\s*年", title)
-    if not m:
-        m = re.match(r"^(.{2,40}?)(?:政府|政务)?信息公开", title)
-    return m.group(1).strip(" 《》\"“”") if m else None
+    m = vocab.pattern("grammar", "title_issuer").match(title) or vocab.pattern(
+        "grammar", "title_issuer_no_year").match(title)
+    return m.group("v").strip(" 《》\"“”") if m else None
 
 
 def signature_agency(lines: list[Line]) -> str | None:

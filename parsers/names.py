@@ -8,14 +8,12 @@ gives away (网站标识码 → 揭东区), and a city-level document number in 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from parsers import vocab
 from parsers.spam import Run, SpamMatcher, name_slot
 
-_DOC_NUMBER = re.compile(
-    r"([\u4e00-\u9fa5]{1,4}?)(?:府办|政办|府|政|办)[\u4e00-\u9fa5]{0,2}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]")
-_LEVEL_SUFFIX = "区县市旗盟州"
+_LEVEL_SUFFIX = "区县市旗盟州"  # one-character level suffixes a hijacked name may have left behind
 
 
 @dataclass(slots=True)
@@ -36,7 +34,7 @@ class SpamResult:
 
 def doc_initials(text: str) -> list[str]:
     """Issuer abbreviations of document numbers in a text: 揭府办函〔2018〕40号 → 揭."""
-    return [m.group(1) for m in _DOC_NUMBER.finditer(text)]
+    return [m.group("v") for m in vocab.pattern("grammar", "document_number").finditer(text)]
 
 
 def strip_spam(text: str, spam: SpamMatcher, places: Places, runs: list[Run] | None = None) -> SpamResult:

@@ -11,16 +11,20 @@ on the page; if it cannot be, no region is guessed.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
+from parsers import vocab
 from parsers.regions import Division, Region, registry
 from parsers.text import simplified
 
 # a report names its own region early; scanning 20,000 characters bounds the cost on huge pages
 _BODY_SCAN = 20_000
-# county names that are ordinary words in running text (城区 = urban area, 新区 = new district);
-# they are trusted in a title, never counted in a body
-_GENERIC = frozenset({"城区", "郊区", "矿区", "新区", "市中区", "城中区", "城关区", "东区", "西区", "南区", "北区",
-                      "河东区", "河西区", "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+@cache
+def _generic() -> frozenset[str]:
+    """County names that are ordinary words (grammar.yaml generic_names): trusted in a title only."""
+    return frozenset(vocab.load("grammar")["generic_names"])
 
 
 def find_region(site_code: str | None, hint: str | None, named: list[str], body: list[str],
@@ -37,7 +41,7 @@ def find_region(site_code: str | None, hint: str | None, named: list[str], body:
     page_names = Counter(reg.find_names(simplified((" ".join(body[:60]))[:_BODY_SCAN] + " " + " ".join(named))))
     for text in named:
         for name in reg.find_names(text):
-            if name in _GENERIC and not text.startswith(name):
+            if name in _generic() and not text.startswith(name):
                 continue
             division = _pick(reg.resolve(name, year, _within(anchor)), page_names, year)
             if division is None:
@@ -47,7 +51,7 @@ def find_region(site_code: str | None, hint: str | None, named: list[str], body:
     if anchor:
         return anchor
     counts = Counter(n for n in reg.find_names(simplified(" ".join(body)[:_BODY_SCAN]))
-                     if len(n) >= 3 and n not in _GENERIC)
+                     if len(n) >= 3 and n not in _generic())
     for name, _ in counts.most_common():
         division = _pick(reg.resolve(name, year), page_names, year)
         if division is not None and division.level in ("county", "city"):

@@ -133,7 +133,9 @@ class Registry:
 
 def _stem(name: str) -> str:
     """A division's name without its level suffix: 揭东县 and 揭东区 are both 揭东."""
-    for suffix in ("自治县", "自治旗", "自治州", "地区", "县", "区", "市", "旗", "盟", "州"):
+    from parsers import vocab
+
+    for suffix in vocab.load("grammar")["level_suffixes"]:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
     return name

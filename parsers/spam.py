@@ -16,12 +16,6 @@ from functools import cache
 
 from parsers import vocab
 
-# what may follow a place name: a level suffix, a government body, a year, the portal itself
-# (a level suffix, but not the 市 of 市场 or the 县 of 县域)
-_NAME_SLOT_AFTER = re.compile(
-    r"[区县市旗盟州镇乡](?![场域民容内外直属级委区])|人民政府|政府|人大|政协|党委|\d{4}\s*年|门户网站|网站")
-_NAME_SLOT_BEFORE = re.compile(r"(?:印发|关于|在|^)\s*$")
-
 
 @dataclass(frozen=True, slots=True)
 class Run:
@@ -187,7 +181,8 @@ def matcher() -> SpamMatcher:
 
 def name_slot(text: str, run: Run) -> bool:
     """Does this run stand where a place name was ("皇冠体育,皇冠体育平台区2018年…")?"""
-    if _NAME_SLOT_AFTER.match(text, run.end):
+    if vocab.pattern("grammar", "name_slot_after").match(text, run.end):
         return True
     # a run opening a title or a line, straight before the year ("皇冠体育2018年…")
-    return bool(_NAME_SLOT_BEFORE.search(text[: run.start]) and re.match(r"\s*\d{4}", text[run.end:]))
+    before = vocab.pattern("grammar", "name_slot_before")
+    return bool(before.search(text[: run.start]) and re.match(r"\s*\d{4}", text[run.end:]))

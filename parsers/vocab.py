@@ -55,6 +55,19 @@ def _load(name: str) -> dict[str, Any]:
     return data
 
 
+def pattern(name: str, entry_id: str) -> re.Pattern[str]:
+    """One entry of a vocabulary compiled, e.g. ``pattern("grammar", "document_number")``."""
+    return _pattern(name, entry_id)
+
+
+@cache
+def _pattern(name: str, entry_id: str) -> re.Pattern[str]:
+    for entry in _entries(name, "entries", "kind", "pattern"):
+        if entry.id == entry_id:
+            return re.compile(entry.pattern)
+    raise VocabularyError(f"no entry {entry_id!r}", f"{name}.yaml", "the code names an entry the file lacks")
+
+
 def entries(name: str, section: str = "entries", kind_key: str = "kind", pattern_key: str = "pattern") -> list[Entry]:
     """The checked entries of one section of a vocabulary file.
 
@@ -85,8 +98,9 @@ def _entries(name: str, section: str, kind_key: str, pattern_key: str) -> tuple[
                 rx = re.compile(item["pattern"])
             except re.error as error:
                 raise VocabularyError(f"bad pattern: {error}", where) from None
-            if rx.search(""):
-                raise VocabularyError("pattern matches the empty string", where)
+            if rx.search("") and not item.get("empty_ok"):
+                # joined into one alternation, such a pattern would match everywhere
+                raise VocabularyError("pattern matches the empty string", where, "or mark it empty_ok: true")
         out.append(Entry(
             id=item["id"], pattern=item[pattern_key], reason=item["reason"], example=item["example"],
             keep=_as_tuple(item.get("keep") or item.get("keep_out")), kind=item.get(kind_key),

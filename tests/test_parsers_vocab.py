@@ -91,3 +91,20 @@ def test_vocabulary_refuses_an_entry_without_example(tmp_path, monkeypatch) -> N
             vocab.entries("whatever")
     finally:
         vocab._entries.cache_clear()
+
+
+GRAMMAR = vocab.entries("grammar")
+
+
+@pytest.mark.parametrize("entry", GRAMMAR, ids=lambda e: e.id)
+def test_grammar_entry_reads_its_example(entry: vocab.Entry) -> None:
+    rx = vocab.pattern("grammar", entry.id)
+    assert rx.search(entry.example)
+    for keep in entry.keep:
+        assert not rx.search(keep)
+
+
+def test_grammar_lists_are_present() -> None:
+    data = vocab.load("grammar")
+    assert "县" in data["level_suffixes"] and "城区" in data["generic_names"]
+    assert data["government_suffix"] == "人民政府"
