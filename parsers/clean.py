@@ -102,7 +102,7 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
 
     if expand_textareas(root):
         report.flag("textarea_expanded")
-    container, _how = locate(root, is_hidden)
+    container, _found_by = locate(root, is_hidden)
     spam = matcher()
     lines, removed = Walker(root, container, options.url, is_hidden, spam).run()
     for item in removed:
@@ -114,7 +114,7 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
     report.source = meta.source(lines, metas)
     report.url = meta.canonical_url(root, metas, options.url)
     report.published = meta.published(lines, metas, report.url)
-    titles = meta.title_candidates(root, metas, container)
+    titles = meta.title_candidates(root, metas)
     body_lines = [line for line in lines if line.in_body] or lines
     _finish(report, body_lines, titles, lines, options, spam)
 

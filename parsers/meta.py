@@ -21,6 +21,8 @@ from parsers.text import join_cjk, simplified, split_url, squash
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+_TITLE_MAX_SOURCE = 400  # characters (markup whitespace included) an element holding a title may have
+
 
 
 @cache
@@ -143,7 +145,7 @@ def canonical_url(root: HtmlElement, metas: dict[str, str], url: str | None) -> 
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
-def title_candidates(root: HtmlElement, metas: dict[str, str], container: HtmlElement) -> list[str]:
+def title_candidates(root: HtmlElement, metas: dict[str, str]) -> list[str]:
     """Possible titles, most trusted first: ArticleTitle meta, headings, <title> pieces."""
     out: list[str] = []
     value = _from_meta(metas, "title")
@@ -151,6 +153,8 @@ def title_candidates(root: HtmlElement, metas: dict[str, str], container: HtmlEl
         out.append(value)
     for xpath in ("//h1", "//h2", "//*[contains(@class, 'title') or contains(@id, 'title')]", "//h3"):
         for el in root.xpath(xpath):
+            if len(el.text_content()) > _TITLE_MAX_SOURCE:
+                continue  # a wrapper whose class says "title" around a whole article
             text = _element_title(el)
             if 4 <= len(text) <= 120:
                 out.append(text)
