@@ -72,6 +72,8 @@ class Walker:
         self._parts: list[str] = []
         self._link_chars = 0
         self._in_body = False
+        self._pre = 0  # depth of <pre> elements around the current node
+        self.spam_hosts = self._spam_hosts()
 
     def run(self) -> tuple[list[Line], list[Removal]]:
         body = self.root.find("body")
@@ -91,8 +93,10 @@ class Walker:
                     brk()
                 if el is self.container:
                     self._in_body = False
+                if tag == "pre":
+                    self._pre -= 1
                 if el is not top and el.tail:
-                    self._parts.append(node_text(el.tail))
+                    self._text(el.tail, brk)
                 continue
             if tag in _SCRIPTED:
                 self._scripted_spam(el)
@@ -117,10 +121,23 @@ class Walker:
                 continue
             if tag == "a":
                 self._link_chars += len(el.text_content())
+            if tag == "pre":
+                self._pre += 1
             if el.text:
-                self._parts.append(node_text(el.text))
+                self._text(el.text, brk)
             stack.append((el, True))
             stack.extend((child, False) for child in reversed(el))
+
+    def _text(self, text: str, brk: Callable[[], None]) -> None:
+        """A text node; inside ``<pre>`` its line breaks end lines (a report pasted as plain text)."""
+        if not self._pre or "\n" not in text:
+            self._parts.append(node_text(text))
+            return
+        first, *rest = text.split("\n")
+        self._parts.append(first)
+        for piece in rest:
+            brk()
+            self._parts.append(piece)
 
     def _skip(self, el: HtmlElement) -> bool:
         """Hidden elements and spam links are left out, and recorded."""
@@ -136,13 +153,26 @@ class Walker:
             text = squash(el.text_content())
             if not text:
                 return False
+            href = el.get("href", "")
             entry = self.spam.strong_entry(text)
-            if not entry and self._offsite(el.get("href", "")):
+            if not entry and self._offsite(href):
                 entry = self.spam.any_entry(text)
+                if not entry and url_host(href) in self.spam_hosts:
+                    entry = "spam_host"
             if entry:
                 self.removed.append(Removal(text, f"spam_link:{entry}", True, self._in_body))
                 return True
         return False
+
+    def _spam_hosts(self) -> set[str]:
+        """Off-site hosts that some link on the page advertises spam for: their other links are
+        spam too, whatever their text ("香港马会资料大全" beside "六合彩开奖结果")."""
+        hosts = set()
+        for a in self.root.iter("a"):
+            href = a.get("href", "")
+            if self._offsite(href) and self.spam.any_entry(a.text_content()):
+                hosts.add(url_host(href))
+        return hosts
 
     def _scripted_spam(self, el: HtmlElement) -> None:
         """Spam a browser never shows as text but that marks the page as hacked: links in

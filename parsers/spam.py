@@ -68,7 +68,8 @@ class SpamMatcher:
         """Spam runs in running text; only strong entries start a run."""
         found = []
         for m in self._runs.finditer(text):
-            found.append(Run(m.start(), m.end(), self._ids(m.group())))
+            if not _quoted(text, m.start(), m.end()):
+                found.append(Run(m.start(), m.end(), self._ids(m.group())))
         return found
 
     def runs_by_line(self, lines: list[str]) -> dict[int, list[Run]]:
@@ -82,6 +83,8 @@ class SpamMatcher:
             offset += len(line) + 1
         found: dict[int, list[Run]] = {}
         for m in self._runs.finditer(joined):
+            if _quoted(joined, m.start(), m.end()):
+                continue
             index = bisect_right(starts, m.start()) - 1
             base = starts[index]
             found.setdefault(index, []).append(Run(m.start() - base, m.end() - base, self._ids(m.group())))
@@ -177,6 +180,18 @@ def _class_chars(items: list) -> set[str] | None:
 def matcher() -> SpamMatcher:
     """The process-wide matcher (compiling the vocabulary takes a few milliseconds)."""
     return SpamMatcher()
+
+
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"', "'": "'", "【": "】"}
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """A run inside quotation marks is cited, not injected: a police report warns of platforms
+    "冒用“澳门新葡京”“威尼斯人”等名义" and bait such as “注册送彩金”."""
+    if start == 0 or end >= len(text):
+        return False
+    closing = _QUOTES.get(text[start - 1])
+    return closing is not None and text[end] == closing and text[start - 1] != "【"
 
 
 def name_slot(text: str, run: Run) -> bool:
