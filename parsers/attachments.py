@@ -63,8 +63,8 @@ def _pdf_page(page: Any) -> list[tuple[str, bool]]:
     outside = page
     for table in tables:
         rows = []
-        for row in table.extract():
-            cells = [squash((c or "").replace("\n", "")) for c in row]
+        for row in _spanned_grid(table):
+            cells = [squash(c.replace("\n", "")) for c in row]
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
@@ -79,6 +79,37 @@ def _pdf_page(page: Any) -> list[tuple[str, bool]]:
         return [(squash(t), False) for t in words_text.splitlines() if squash(t)]
     placed.sort(key=lambda item: item[0])
     return [item for _, rows in placed for item in rows if item[0]]
+
+
+def _spanned_grid(table: Any) -> list[list[str]]:
+    """A pdfplumber table with merged cells repeated, as for HTML tables: pdfplumber gives None
+    for a grid position a spanning cell covers; the cell whose box covers that position's centre
+    lends it its text."""
+    texts = table.extract()
+    boxes = [row.cells for row in table.rows]
+    xs: dict[int, tuple[float, float]] = {}
+    for row in boxes:  # a column's extent: the narrowest cell starting in it (not a spanning one)
+        for c, box in enumerate(row):
+            if box is not None and (c not in xs or box[2] - box[0] < xs[c][1] - xs[c][0]):
+                xs[c] = (box[0], box[2])
+    tops = [min((b[1] for b in row if b is not None), default=0.0) for row in boxes]
+    out = []
+    for r, row in enumerate(texts):
+        bottom = tops[r + 1] if r + 1 < len(tops) else tops[r] + 1
+        cy = (tops[r] + bottom) / 2
+        filled = []
+        for c, text in enumerate(row):
+            if text is None and boxes[r][c] is None and c in xs:
+                cx = (xs[c][0] + xs[c][1]) / 2
+                text = next((texts[r2][c2] or "" for r2 in range(r, -1, -1) for c2 in range(c, -1, -1)
+                             if boxes[r2][c2] is not None and _covers(boxes[r2][c2], cx, cy)), "")
+            filled.append(text or "")
+        out.append(filled)
+    return out
+
+
+def _covers(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def docx_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:

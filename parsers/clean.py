@@ -30,6 +30,8 @@ from parsers.text import simplified
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+_NAV_LINK_SHARE = 0.6  # a line this much link text, on a page without a content container, is a menu
+_SHELL_TEXT = 200  # characters: less than this beside an <iframe> means the report is in the frame
 _INLINE_TAGS = re.compile(r"</?(?:font|span|b|i|u|em|strong|small|big|sup|sub|a)\b[^>]*>", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _REDACTED = re.compile(r"[(（]\s*略\s*[)）]")
@@ -116,7 +118,22 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
     report.published = meta.published(lines, metas, report.url)
     titles = meta.title_candidates(root, metas)
     body_lines = [line for line in lines if line.in_body] or lines
+    if container.tag == "body":
+        # no element holds the report (an iframe shell, a page of menus): link lines are navigation
+        body_lines = _drop_navigation(body_lines, report)
+        if root.find(".//iframe[@src]") is not None and sum(len(line.text) for line in body_lines) < _SHELL_TEXT:
+            report.flag("content_in_iframe")
     _finish(report, body_lines, titles, lines, options, spam)
+
+
+def _drop_navigation(lines: list[Line], report: Report) -> list[Line]:
+    kept = []
+    for line in lines:
+        if line.kind != "row" and line.link_chars >= _NAV_LINK_SHARE * len(line.text):
+            report.chrome_removed.append({"text": line.text, "reason": "chrome:navigation"})
+        else:
+            kept.append(line)
+    return kept
 
 
 def _parse(text: str, options: CleanOptions, report: Report) -> HtmlElement:
