@@ -1,0 +1,80 @@
+"""The archive's tables, created and migrated by code (PRODUCT.md names; a schema version kept).
+
+Raw bodies live once per sha256 in ``bodies`` (content-addressed, zlib-compressed); ``fetches``
+points at them. ``reports`` holds one row per distinct report with its current version, every
+earlier version stays in ``report_versions``, and ``report_sources`` lists every URL where the
+report was found. Full-text search is FTS5 with the trigram tokenizer over title and text, kept
+in sync by triggers, so Datasette's search box and our own queries use the same index.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+# the Report fields as reports columns (lists stored as JSON text)
+REPORT_FIELDS = {
+    "title": str, "text": str, "year": int, "published": str, "agency": str, "region_code": str,
+    "province": str, "city": str, "county": str, "source": str, "site_code": str, "url": str,
+    "spam_removed": str, "flags": str, "stats": str, "chrome_removed": str, "encoding": str,
+}
+JSON_FIELDS = ("spam_removed", "flags", "stats", "chrome_removed")
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the database to SCHEMA_VERSION, keeping its data; returns the version it had."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    if "schema" not in db.table_names():
+        db["schema"].create({"id": int, "version": int, "migrated_at": str}, pk="id")
+    row = next(iter(db["schema"].rows), None)
+    found = row["version"] if row else 0
+    with db.conn:
+        if found < 1:
+            _create_v1(db)
+        db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": _now()}, pk="id")
+    return found
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["portals"].create({"id": str, "name": str, "region_code": str, "home_url": str, "kind": str},
+                         pk="id", if_not_exists=True)
+    db["crawl_runs"].create({"id": int, "started_at": str, "finished_at": str, "command": str, "stats": str},
+                            pk="id", if_not_exists=True)
+    db["bodies"].create({"sha256": str, "size": int, "codec": str, "data": bytes}, pk="sha256", if_not_exists=True)
+    db["fetches"].create({
+        "id": int, "run_id": int, "portal_id": str, "url": str, "final_url": str, "status": int,
+        "content_type": str, "etag": str, "last_modified": str, "fetched_at": str, "sha256": str,
+        "size": int, "error": str,
+    }, pk="id", foreign_keys=[("sha256", "bodies", "sha256")], if_not_exists=True)
+    db["fetches"].create_index(["url"], if_not_exists=True)
+    db["fetches"].create_index(["sha256"], if_not_exists=True)
+    db["reports"].create({
+        "id": int, **REPORT_FIELDS, "text_hash": str, "raw_sha256": str, "parser_version": str,
+        "version": int, "first_seen": str, "updated_at": str,
+    }, pk="id", if_not_exists=True)
+    db["reports"].create_index(["text_hash"], unique=True, if_not_exists=True)
+    db["reports"].create_index(["region_code", "year"], if_not_exists=True)
+    db["report_versions"].create({
+        "report_id": int, "version": int, "text_hash": str, "raw_sha256": str, "fetch_id": int,
+        "fetched_at": str, "record": str,
+    }, pk=("report_id", "version"), foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+    db["report_sources"].create({
+        "report_id": int, "url": str, "portal_id": str, "fetch_id": int, "first_seen": str, "last_seen": str,
+    }, pk=("report_id", "url"), foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+    db["report_sources"].create_index(["url"], if_not_exists=True)
+    db["report_stats"].create({"report_id": int, "section": str, "row": str, "column": str, "value": int},
+                              foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+    db["report_stats"].create_index(["report_id"], if_not_exists=True)
+    if "reports_fts" not in db.table_names():
+        db["reports"].enable_fts(["title", "text"], create_triggers=True, tokenize="trigram")
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
