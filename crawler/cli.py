@@ -83,6 +83,58 @@ def clean(pages: tuple[str, ...], url: str | None, region_hint: str | None, regi
         sys.exit(1)
 
 
+def _open_archive(db: str):  # -> archive.store.Archive (imported lazily: clean must not load it)
+    from pathlib import Path
+
+    from archive.store import Archive
+
+    if not Path(db).is_file():
+        raise NianbaoError("no archive", db, "give the path of an existing nianbao database with --db")
+    return Archive(db)
+
+
+@cli.command()
+@click.option("--db", default="nianbao.db", show_default=True, help="The archive (SQLite) to re-process.")
+def reprocess(db: str) -> None:
+    """Re-run the current parsers over the stored raw responses, without network.
+
+    Each URL's latest stored response is cleaned again; reports whose text changed get a new
+    version (the old one stays in report_versions), nothing is deleted. Prints what changed.
+
+    Example: nianbao reprocess --db nianbao.db
+    """
+    from archive.reprocess import reprocess as run
+
+    with _open_archive(db) as archive:
+        counts = run(archive)
+    click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
+
+
+@cli.command()
+@click.option("--db", default="nianbao.db", show_default=True, help="The archive (SQLite) to describe.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def stats(db: str, as_json: bool) -> None:
+    """Coverage and health: portals, reports per province and year, missing years per portal,
+    spam-affected reports, fetch errors, last runs.
+
+    Example: nianbao stats --db nianbao.db --json
+    """
+    from archive.stats import stats as describe
+
+    with _open_archive(db) as archive:
+        found = describe(archive)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for key, value in found.items():
+        if isinstance(value, dict | list):
+            click.echo(f"{key}:")
+            for line in json.dumps(value, ensure_ascii=False, indent=2).splitlines()[1:-1]:
+                click.echo("  " + line)
+        else:
+            click.echo(f"{key}: {value}")
+
+
 def _read(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
