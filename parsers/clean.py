@@ -22,7 +22,7 @@ from parsers.hidden import hidden_reason, hidden_selectors
 from parsers.names import Places, doc_initials, strip_spam
 from parsers.place import find_region
 from parsers.record import Report
-from parsers.regions import registry
+from parsers.regions import Region, registry
 from parsers.repeats import collapse
 from parsers.spam import SpamMatcher, matcher
 from parsers.text import simplified
@@ -172,34 +172,11 @@ def _clean_attachment(body: bytes, kind: str, options: CleanOptions, report: Rep
 def _finish(report: Report, body_lines: list[Line], titles: list[str], all_lines: list[Line],
             options: CleanOptions, spam: SpamMatcher) -> None:
     """The steps shared by pages and attachments, from spam runs to flags."""
-    # 1. a first region guess, from evidence spam cannot have touched (site code, hint) and from
-    #    titles with spam runs cut out (a hijacked name leaves the rest of the title readable)
-    plain_titles = [strip_spam(t, spam, Places()).text for t in titles]
-    rough_title = meta.choose_title(plain_titles)
-    rough_year = meta.year(rough_title, body_lines)
     # footer lines that name the site's owner (主办/版权所有/ICP): not friend-link lists of other counties
-    footer = [line.text for line in all_lines
-              if not line.in_body and line_rule(line.text) in ("sponsor", "icp")]
-    region = find_region(report.site_code, options.region_hint, plain_titles[:3] + footer[-12:],
-                         [line.text for line in body_lines], rough_year)
-    places = Places(region.county if region else None, region.city if region else None)
-    if region is None:
-        places = _places_from_documents(body_lines, spam)
-
-    # 2. spam runs in every body line, names restored where the page gives them away
-    texts, rows = [], []
-    hijacked = restored = 0
-    found = spam.runs_by_line([line.text for line in body_lines])
-    for index, line in enumerate(body_lines):
-        result = strip_spam(line.text, spam, places, found.get(index, []))
-        report.spam_removed.extend(result.removed)
-        hijacked += result.hijacked
-        restored += result.restored
-        if result.text:
-            texts.append(result.text)
-            rows.append(line.kind == "row")
-
-    # 3. chrome, then repeats
+    footer = [line.text for line in all_lines if not line.in_body and line_rule(line.text) in ("sponsor", "icp")]
+    region, places = _first_region(report, body_lines, titles, footer, options, spam)
+    names = _Names()
+    texts, rows = _strip_spam_lines(report, body_lines, places, spam, names)
     texts, rows, chrome_removed = strip_chrome(texts, rows)
     report.chrome_removed.extend(chrome_removed)
     texts, rows, repeats_removed, collapsed = collapse(texts, rows)
@@ -207,38 +184,90 @@ def _finish(report: Report, body_lines: list[Line], titles: list[str], all_lines
     if collapsed:
         report.flag("repeated_body_collapsed")
     report.text = "\n".join(texts)
+    report.title = _title(report, titles, places, spam, names)
+    report.year = meta.year(report.title, [Line(t, True) for t in texts])
+    clean_lines = [Line(t, True, "row" if r else "p") for t, r in zip(texts, rows, strict=True)]
+    report.agency = _agency(report.title, clean_lines, report.source, meta.agency_label(all_lines))
+    if region is None or report.year != region.year:
+        named = [t for t in (report.title, report.agency) if t]
+        found = find_region(report.site_code, options.region_hint, named + footer[-12:], texts, report.year)
+        region = _Guess(found, report.year) if found else region
+    if region and region.region:
+        found = region.region
+        report.region_code, report.province, report.city, report.county = (
+            found.code, found.province, found.city, found.county)
+    _flags(report, texts, rows, body_lines, names)
 
-    # 4. title, year, agency, region
-    title_results = [strip_spam(t, spam, places) for t in titles]
-    title = meta.choose_title([r.text for r in title_results if r.text])
-    for result in title_results:
+
+@dataclass(slots=True)
+class _Names:
+    """Name slots a spam run filled, and how many of them got the real name back."""
+
+    hijacked: int = 0
+    restored: int = 0
+
+
+@dataclass(slots=True)
+class _Guess:
+    """A region found, and the year it was found for (a renamed county depends on it)."""
+
+    region: Region | None
+    year: int | None
+
+
+def _first_region(report: Report, body_lines: list[Line], titles: list[str], footer: list[str],
+                  options: CleanOptions, spam: SpamMatcher) -> tuple[_Guess | None, Places]:
+    """A first region guess, from evidence spam cannot have touched (site code, hint) and from
+    titles with spam runs cut out (a hijacked name leaves the rest of the title readable)."""
+    plain_titles = [strip_spam(t, spam, Places()).text for t in titles]
+    rough_year = meta.year(meta.choose_title(plain_titles), body_lines)
+    region = find_region(report.site_code, options.region_hint, plain_titles[:3] + footer[-12:],
+                         [line.text for line in body_lines], rough_year)
+    if region is None:
+        return None, _places_from_documents(body_lines, spam)
+    return _Guess(region, rough_year), Places(region.county, region.city)
+
+
+def _strip_spam_lines(report: Report, body_lines: list[Line], places: Places, spam: SpamMatcher,
+                      names: _Names) -> tuple[list[str], list[bool]]:
+    """Spam runs out of every body line (found in one pass), names restored where known."""
+    texts, rows = [], []
+    found = spam.runs_by_line([line.text for line in body_lines])
+    for index, line in enumerate(body_lines):
+        result = strip_spam(line.text, spam, places, found.get(index, []))
+        report.spam_removed.extend(result.removed)
+        names.hijacked += result.hijacked
+        names.restored += result.restored
+        if result.text:
+            texts.append(result.text)
+            rows.append(line.kind == "row")
+    return texts, rows
+
+
+def _title(report: Report, titles: list[str], places: Places, spam: SpamMatcher, names: _Names) -> str | None:
+    """The chosen title with its spam removed and its name restored (its removals recorded)."""
+    results = [strip_spam(t, spam, places) for t in titles]
+    title = meta.choose_title([r.text for r in results if r.text])
+    for result in results:
         if result.text == title:
             report.spam_removed.extend(result.removed)
-            hijacked += result.hijacked
-            restored += result.restored
+            names.hijacked += result.hijacked
+            names.restored += result.restored
             break
-    report.title = title
-    report.year = meta.year(title, [Line(t, True) for t in texts])
-    clean_lines = [Line(t, True, "row" if r else "p") for t, r in zip(texts, rows, strict=True)]
-    report.agency = _agency(title, clean_lines, report.source, meta.agency_label(all_lines))
-    if region is None or report.year != rough_year:
-        named = [t for t in (title, report.agency) if t]
-        region = find_region(report.site_code, options.region_hint, named + footer[-12:], texts, report.year) or region
-    if region:
-        report.region_code, report.province, report.city, report.county = (
-            region.code, region.province, region.city, region.county)
+    return title
 
-    # 5. flags
-    if hijacked:
+
+def _flags(report: Report, texts: list[str], rows: list[bool], body_lines: list[Line], names: _Names) -> None:
+    if names.hijacked:
         report.flag("name_hijacked")
-        if restored == hijacked:
+        if names.restored == names.hijacked:
             report.flag("name_restored")
     if _REDACTED.search(report.text):
         report.flag("redacted")
     if _MASKED.search(report.text):
         report.flag("digits_masked")
     opening = [t for t, r in zip(texts, rows, strict=True) if not r][:3]
-    if not any(meta.is_report_title(t) for t in [title or "", *opening]) or _is_list_page(body_lines):
+    if not any(meta.is_report_title(t) for t in [report.title or "", *opening]) or _is_list_page(body_lines):
         report.flag("not_a_report")
     if not report.text:
         report.flag("no_content")
