@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # the Report fields as reports columns (lists stored as JSON text)
 REPORT_FIELDS = {
@@ -36,6 +36,8 @@ def migrate(db: sqlite_utils.Database) -> int:
     with db.conn:
         if found < 1:
             _create_v1(db)
+        if found < 2:
+            _migrate_v2(db)
         db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": _now()}, pk="id")
     return found
 
@@ -72,6 +74,14 @@ def _create_v1(db: sqlite_utils.Database) -> None:
     db["report_stats"].create_index(["report_id"], if_not_exists=True)
     if "reports_fts" not in db.table_names():
         db["reports"].enable_fts(["title", "text"], create_triggers=True, tokenize="trigram")
+
+
+def _migrate_v2(db: sqlite_utils.Database) -> None:
+    """v2: MinHash signatures for near-duplicate merging, and why a copy is canonical."""
+    db["report_minhash"].create({"report_id": int, "signature": bytes}, pk="report_id",
+                                foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+    if "canonical_reason" not in db["reports"].columns_dict:
+        db.execute("ALTER TABLE reports ADD COLUMN canonical_reason TEXT")
 
 
 def _now() -> str:

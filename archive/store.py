@@ -19,11 +19,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy
 import sqlite_utils
 
+from archive import dedup
 from archive.schema import JSON_FIELDS, REPORT_FIELDS, migrate
 from parsers.record import Fetch, Report
+
+if TYPE_CHECKING:
+    from datasketch import MinHash, MinHashLSH
 
 PARSER_VERSION = "1"  # bump when parsers/ changes what it makes of a page; reprocess re-runs older rows
 _NOT_TEXT = re.compile(r"[\W_]+")  # whitespace and punctuation do not make two reports different
@@ -32,8 +38,10 @@ _LIKE_BELOW = 3  # trigram FTS cannot match queries shorter than 3 characters: t
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """What ``store_report`` did: ``new``, ``updated`` (a new version), ``duplicate`` (another
-    source of a known report) or ``unchanged``."""
+    """What ``store_report`` did: ``new``; ``updated`` (its page changed: a new version);
+    ``duplicate`` (the same text from another URL); ``near_duplicate`` (a mirror's copy, merged as
+    one more source); ``canonical`` (a better copy of a known report, now its current version);
+    ``unchanged``."""
 
     report_id: int
     status: str
@@ -52,6 +60,7 @@ class Archive:
         self.db = sqlite_utils.Database(self.path)
         self.db.conn.isolation_level = None  # transactions are ours, explicit
         migrate(self.db)
+        self._lsh: MinHashLSH | None = None
 
     def __enter__(self) -> Archive:
         return self
@@ -132,22 +141,30 @@ class Archive:
         digest = text_hash(report.text) if report.text else "empty:" + hashlib.sha256(url.encode()).hexdigest()
         record = _columns(report)
         conn = self.db.conn
+        signature = dedup.signature(report.text) if report.text else None
         with self.transaction():
             same_text = conn.execute("SELECT id FROM reports WHERE text_hash = ?", (digest,)).fetchone()
+            known = None if same_text else conn.execute(
+                "SELECT report_id FROM report_sources WHERE url = ? ORDER BY report_id LIMIT 1", (url,)).fetchone()
+            near = None if same_text or known or not report.text else self._near_duplicate(report, signature)
             if same_text:
                 report_id = same_text[0]
                 status = "unchanged" if self._has_source(report_id, url) else "duplicate"
+            elif near is not None and not self._better_copy(report, portal_id, near):
+                report_id, status = near, "near_duplicate"
             else:
-                known = conn.execute("SELECT report_id FROM report_sources WHERE url = ? ORDER BY report_id LIMIT 1",
-                                     (url,)).fetchone()
+                if near is not None:  # a better copy of a known report: it becomes the canonical one
+                    known, reason = (near,), "better copy: official, unredacted or complete"
+                else:
+                    reason = None
                 if known:
-                    report_id, status = known[0], "updated"
+                    report_id, status = known[0], "updated" if near is None else "canonical"
                     version = conn.execute("SELECT version FROM reports WHERE id = ?", (report_id,)).fetchone()[0] + 1
                     assignments = ", ".join(f"[{c}] = ?" for c in record)
                     conn.execute(
                         f"UPDATE reports SET {assignments}, text_hash = ?, raw_sha256 = ?, parser_version = ?, "
-                        "version = ?, updated_at = ? WHERE id = ?",
-                        (*record.values(), digest, raw_sha256, PARSER_VERSION, version, _now(), report_id))
+                        "version = ?, updated_at = ?, canonical_reason = coalesce(?, canonical_reason) WHERE id = ?",
+                        (*record.values(), digest, raw_sha256, PARSER_VERSION, version, _now(), reason, report_id))
                 else:
                     status, version = "new", 1
                     columns = ", ".join(f"[{c}]" for c in record)
@@ -160,6 +177,8 @@ class Archive:
                     "INSERT INTO report_versions (report_id, version, text_hash, raw_sha256, fetch_id, fetched_at, "
                     "record) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (report_id, version, digest, raw_sha256, fetch_id, fetched_at, report.to_json()))
+                if report.text:
+                    self._remember(report_id, signature)
             conn.execute(
                 "INSERT INTO report_sources (report_id, url, portal_id, fetch_id, first_seen, last_seen) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(report_id, url) DO UPDATE SET "
@@ -172,6 +191,56 @@ class Archive:
                     [(report_id, s.get("section"), s.get("row"), s.get("column"), s.get("value"))
                      for s in report.stats])
         return Stored(report_id, status)
+
+    # --- near duplicates --------------------------------------------------------------------------
+    def _index(self) -> MinHashLSH:
+        """The LSH index of every report's signature, built from report_minhash on first use."""
+        if self._lsh is None:
+            from datasketch import MinHash, MinHashLSH
+
+            self._lsh = MinHashLSH(threshold=dedup.THRESHOLD, num_perm=dedup.NUM_PERM)
+            for report_id, blob in self.db.conn.execute("SELECT report_id, signature FROM report_minhash"):
+                values = numpy.frombuffer(blob, dtype=numpy.uint64)
+                self._lsh.insert(str(report_id), MinHash(num_perm=dedup.NUM_PERM, seed=1, hashvalues=values))
+        return self._lsh
+
+    def _near_duplicate(self, report: Report, signature: MinHash | None) -> int | None:
+        """The known report this one is a near copy of, as the guards allow, or None."""
+        if signature is None:
+            return None
+        mine = dedup.key(report.year, report.region_code, report.agency, report.text)
+        for candidate in sorted(self._index().query(signature), key=int):
+            row = self.db.conn.execute("SELECT year, region_code, agency, text FROM reports WHERE id = ?",
+                                       (int(candidate),)).fetchone()
+            if row and dedup.compatible(mine, dedup.key(*row)):
+                return int(candidate)
+        return None
+
+    def _better_copy(self, report: Report, portal_id: str | None, current_id: int) -> bool:
+        kind = self._portal_kind(portal_id)
+        row = self.db.conn.execute("SELECT url, flags, text FROM reports WHERE id = ?", (current_id,)).fetchone()
+        source = self.db.conn.execute(
+            "SELECT p.kind FROM report_sources s LEFT JOIN portals p ON p.id = s.portal_id "
+            "WHERE s.report_id = ? AND s.url = ?", (current_id, row[0])).fetchone()
+        current = dedup.quality(row[0], source[0] if source else None, json.loads(row[1] or "[]"), row[2] or "")
+        return dedup.quality(report.url, kind, report.flags, report.text) > current
+
+    def _portal_kind(self, portal_id: str | None) -> str | None:
+        if not portal_id:
+            return None
+        row = self.db.conn.execute("SELECT kind FROM portals WHERE id = ?", (portal_id,)).fetchone()
+        return row[0] if row else None
+
+    def _remember(self, report_id: int, signature: MinHash | None) -> None:
+        if signature is None:
+            return
+        self.db.conn.execute("INSERT OR REPLACE INTO report_minhash (report_id, signature) VALUES (?, ?)",
+                             (report_id, signature.hashvalues.astype(numpy.uint64).tobytes()))
+        if self._lsh is not None:
+            key = str(report_id)
+            if key in self._lsh.keys:
+                self._lsh.remove(key)
+            self._lsh.insert(key, signature)
 
     def _has_source(self, report_id: int, url: str) -> bool:
         return self.db.conn.execute("SELECT 1 FROM report_sources WHERE report_id = ? AND url = ?",
