@@ -144,8 +144,10 @@ class Archive:
         signature = dedup.signature(report.text) if report.text else None
         with self.transaction():
             same_text = conn.execute("SELECT id FROM reports WHERE text_hash = ?", (digest,)).fetchone()
+            # a new version only where the URL is the report's canonical one: a mirror's page that
+            # changed is matched again below, never written over the official copy
             known = None if same_text else conn.execute(
-                "SELECT report_id FROM report_sources WHERE url = ? ORDER BY report_id LIMIT 1", (url,)).fetchone()
+                "SELECT id FROM reports WHERE url = ? ORDER BY id LIMIT 1", (url,)).fetchone()
             near = None if same_text or known or not report.text else self._near_duplicate(report, signature)
             if same_text:
                 report_id = same_text[0]

@@ -90,3 +90,15 @@ def test_guards_read_numbers_from_sentences_and_ignore_masked_ones() -> None:
     masked = dedup.key(2017, None, None, "全年主动公开政府信息3*387条,受理申请16件,答复16件,收费0元,复议1件")
     other = dedup.key(2017, None, None, "全年主动公开政府信息12000条,受理申请3件,答复2件,收费5元,复议4件")
     assert dedup.compatible(a, masked) and not dedup.compatible(a, other)
+
+
+def test_reprocessing_a_mirror_never_overwrites_the_official_copy(tmp_path: Path) -> None:
+    official = _official()
+    mirror = _mirror_of(official)
+    with _archive(tmp_path) as archive:
+        _store(archive, official, "tongxin")
+        _store(archive, mirror, "bidmirror")
+        changed = Report(**{**mirror.to_dict(), "text": mirror.text + "\n招投标大数据"})
+        assert _store(archive, changed, "bidmirror") == "near_duplicate"
+        row = archive.db["reports"].get(1)
+        assert row["url"] == OFFICIAL and row["version"] == 1 and archive.db["reports"].count == 1
