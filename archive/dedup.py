@@ -11,8 +11,10 @@ is chosen on measured precision and recall (bench/dedup_eval.py).
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from parsers.text import simplified
@@ -50,14 +52,38 @@ def key(year: int | None, region_code: str | None, agency: str | None, text: str
 
 def signature(text: str) -> MinHash:
     """MinHash of a text's character 5-grams, after what mirrors change (redactions, masks,
-    digits, punctuation, traditional characters) is taken out."""
+    digits, punctuation, traditional characters) is taken out.
+
+    Shingles are hashed with CRC-32 (stable across processes, unlike ``hash``; 3x cheaper than
+    datasketch's default SHA-1) and the permutations are made once per process, not per report.
+    """
     from datasketch import MinHash
 
     plain = _NOT_TEXT.sub("", _DAMAGE.sub("", simplified(text)))
     shingles = {plain[i:i + SHINGLE] for i in range(max(1, len(plain) - SHINGLE + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
-    minhash.update_batch([s.encode("utf-8") for s in shingles])
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=_permutations())
+    minhash.update_batch([zlib.crc32(s.encode("utf-8")) for s in shingles])
     return minhash
+
+
+def restore(values: bytes) -> MinHash:
+    """A signature stored by :meth:`archive.store.Archive`, back as a MinHash."""
+    import numpy
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=_permutations(),
+                   hashvalues=numpy.frombuffer(values, dtype=numpy.uint64))
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+@cache
+def _permutations() -> tuple:
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1).permutations
 
 
 def compatible(a: Key, b: Key) -> bool:

@@ -28,6 +28,9 @@ JSON_FIELDS = ("spam_removed", "flags", "stats", "chrome_removed")
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring the database to SCHEMA_VERSION, keeping its data; returns the version it had."""
     db.execute("PRAGMA journal_mode=WAL")
+    # in WAL mode NORMAL never corrupts the database; a power cut may lose the last commits, which
+    # the next crawl fetches again (a process kill loses nothing)
+    db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     if "schema" not in db.table_names():
         db["schema"].create({"id": int, "version": int, "migrated_at": str}, pk="id")
@@ -78,7 +81,8 @@ def _create_v1(db: sqlite_utils.Database) -> None:
 
 def _migrate_v2(db: sqlite_utils.Database) -> None:
     """v2: MinHash signatures for near-duplicate merging, and why a copy is canonical."""
-    db["report_minhash"].create({"report_id": int, "signature": bytes}, pk="report_id",
+    db["report_minhash"].create({"report_id": int, "signature": bytes, "year": int, "region_code": str,
+                                 "agency": str, "numbers": str}, pk="report_id",
                                 foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
     if "canonical_reason" not in db["reports"].columns_dict:
         db.execute("ALTER TABLE reports ADD COLUMN canonical_reason TEXT")

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 PARSER_VERSION = "1"  # bump when parsers/ changes what it makes of a page; reprocess re-runs older rows
 _NOT_TEXT = re.compile(r"[\W_]+")  # whitespace and punctuation do not make two reports different
+_MAX_CANDIDATES = 50  # LSH candidates checked against the guards for one new report
 _LIKE_BELOW = 3  # trigram FTS cannot match queries shorter than 3 characters: they use LIKE
 
 
@@ -180,7 +181,7 @@ class Archive:
                     "record) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (report_id, version, digest, raw_sha256, fetch_id, fetched_at, report.to_json()))
                 if report.text:
-                    self._remember(report_id, signature)
+                    self._remember(report_id, report, signature)
             conn.execute(
                 "INSERT INTO report_sources (report_id, url, portal_id, fetch_id, first_seen, last_seen) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(report_id, url) DO UPDATE SET "
@@ -198,12 +199,11 @@ class Archive:
     def _index(self) -> MinHashLSH:
         """The LSH index of every report's signature, built from report_minhash on first use."""
         if self._lsh is None:
-            from datasketch import MinHash, MinHashLSH
+            from datasketch import MinHashLSH
 
             self._lsh = MinHashLSH(threshold=dedup.THRESHOLD, num_perm=dedup.NUM_PERM)
             for report_id, blob in self.db.conn.execute("SELECT report_id, signature FROM report_minhash"):
-                values = numpy.frombuffer(blob, dtype=numpy.uint64)
-                self._lsh.insert(str(report_id), MinHash(num_perm=dedup.NUM_PERM, seed=1, hashvalues=values))
+                self._lsh.insert(str(report_id), dedup.restore(blob))
         return self._lsh
 
     def _near_duplicate(self, report: Report, signature: MinHash | None) -> int | None:
@@ -211,10 +211,10 @@ class Archive:
         if signature is None:
             return None
         mine = dedup.key(report.year, report.region_code, report.agency, report.text)
-        for candidate in sorted(self._index().query(signature), key=int):
-            row = self.db.conn.execute("SELECT year, region_code, agency, text FROM reports WHERE id = ?",
-                                       (int(candidate),)).fetchone()
-            if row and dedup.compatible(mine, dedup.key(*row)):
+        for candidate in sorted(self._index().query(signature), key=int)[:_MAX_CANDIDATES]:
+            row = self.db.conn.execute("SELECT year, region_code, agency, numbers FROM report_minhash "
+                                       "WHERE report_id = ?", (int(candidate),)).fetchone()
+            if row and dedup.compatible(mine, dedup.Key(row[0], row[1], row[2], tuple((row[3] or "").split()))):
                 return int(candidate)
         return None
 
@@ -233,11 +233,16 @@ class Archive:
         row = self.db.conn.execute("SELECT kind FROM portals WHERE id = ?", (portal_id,)).fetchone()
         return row[0] if row else None
 
-    def _remember(self, report_id: int, signature: MinHash | None) -> None:
+    def _remember(self, report_id: int, report: Report, signature: MinHash | None) -> None:
+        """Keep the report's signature and what the guards compare, for the next copies."""
         if signature is None:
             return
-        self.db.conn.execute("INSERT OR REPLACE INTO report_minhash (report_id, signature) VALUES (?, ?)",
-                             (report_id, signature.hashvalues.astype(numpy.uint64).tobytes()))
+        mine = dedup.key(report.year, report.region_code, report.agency, report.text)
+        self.db.conn.execute(
+            "INSERT OR REPLACE INTO report_minhash (report_id, signature, year, region_code, agency, numbers) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (report_id, signature.hashvalues.astype(numpy.uint64).tobytes(), mine.year, mine.region_code,
+             mine.agency, " ".join(mine.numbers)))
         if self._lsh is not None:
             key = str(report_id)
             if key in self._lsh.keys:
