@@ -25,11 +25,13 @@ from parsers.record import Report
 from parsers.regions import Region, registry
 from parsers.repeats import collapse
 from parsers.spam import SpamMatcher, matcher
-from parsers.text import simplified
+from parsers.text import simplified, squash, visible_len
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+_SHOWN_MIN = 500  # characters: a hidden element this large, and …
+_SHOWN_SHARE = 0.5  # … holding this share of the page's text, is the page, hidden only until a script runs
 _NAV_LINK_SHARE = 0.6  # a line this much link text, on a page without a content container, is a menu
 _SHELL_TEXT = 200  # characters: less than this beside an <iframe> means the report is in the frame
 _INLINE_TAGS = re.compile(r"</?(?:font|span|b|i|u|em|strong|small|big|sup|sub|a)\b[^>]*>", re.I)
@@ -96,10 +98,17 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
     root = _parse(_XML_DECLARATION.sub("", decoded.text, count=1), options, report)
     selectors = hidden_selectors(root)
     cache: dict[object, str | None] = {}
+    page_text = visible_len(root.text_content())
 
     def is_hidden(el: object) -> str | None:
         if el not in cache:
-            cache[el] = hidden_reason(el, selectors)  # type: ignore[arg-type]
+            reason = hidden_reason(el, selectors)  # type: ignore[arg-type]
+            if reason and visible_len(el.text_content()) > max(_SHOWN_MIN, _SHOWN_SHARE * page_text):  # type: ignore[attr-defined]
+                # most of the page hidden until a script shows it (WeChat's #js_content is
+                # visibility:hidden): injected spam is never the bulk of a page
+                report.flag("hidden_body_shown")
+                reason = None
+            cache[el] = reason
         return cache[el]
 
     if expand_textareas(root):
@@ -112,7 +121,8 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
         if item.spam or item.in_body:
             target.append({"text": item.text, "reason": item.reason})
     metas = meta.meta_tags(root)
-    report.site_code = meta.site_code(lines, metas)
+    alts = [Line(squash(img.get("alt") or ""), False) for img in root.iter("img") if img.get("alt")]
+    report.site_code = meta.site_code(lines + alts, metas)
     report.source = meta.source(lines, metas)
     report.url = meta.canonical_url(root, metas, options.url)
     report.published = meta.published(lines, metas, report.url)

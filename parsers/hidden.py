@@ -26,8 +26,11 @@ _DECLS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("off_screen", re.compile(
         r"(?:position\s*:\s*(?:absolute|fixed)[^\n]*?(?<![\w-])(?:left|top|right)\s*:\s*-\s*\d{3,}"
         r"|(?<![\w-])(?:left|top|right)\s*:\s*-\s*\d{3,}[^\n]*?position\s*:\s*(?:absolute|fixed)"
+        r"|(?<![\w-])(?:left|top)\s*:\s*-\s*\d{2,}\s*(?:em|rem)"
         r"|text-indent\s*:\s*-\s*\d{4,})", re.I)),
     ("opacity_zero", re.compile(r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)", re.I)),
+    ("transparent_text", re.compile(
+        r"(?<![\w-])color\s*:\s*(?:transparent|rgba\([^)]*,\s*0(?:\.0+)?\s*\)|hsla\([^)]*,\s*0(?:\.0+)?\s*\))", re.I)),
     ("clip_zero", re.compile(r"clip\s*:\s*rect\(\s*0", re.I)),
 )
 # a box 0–2 px wide or tall that clips its content (1×1 overflow:hidden link farms)
@@ -36,7 +39,9 @@ _ZERO_BOX = re.compile(
     re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.I)
 _CSS_TOKENS = re.compile(r"[{}]|[^{}]+")
-_SIMPLE_SELECTOR = re.compile(r"^\s*(?:[a-zA-Z0-9]*)([.#])([\w-]+)\s*$")
+# a selector's last compound, when it is a class or an id: ".xxgk_detail .tj" hides every .tj
+# (the ancestor condition is not checked: injected rules do not depend on it)
+_SIMPLE_SELECTOR = re.compile(r"(?:^|[\s>+~])\s*(?:[a-zA-Z0-9]*)([.#])([\w-]+)\s*$")
 
 
 # all the declarations above in one regex, so a visible element costs one search, not six
@@ -69,7 +74,7 @@ def hidden_selectors(root: HtmlElement) -> dict[str, str]:
             if not reason:
                 continue
             for selector in selectors.split(","):
-                m = _SIMPLE_SELECTOR.match(selector)
+                m = _SIMPLE_SELECTOR.search(selector.strip())
                 if m:
                     hidden[m.group(1) + m.group(2)] = "css_" + reason
     return hidden

@@ -42,7 +42,8 @@ def agency_suffix() -> re.Pattern[str]:
 
 
 def meta_tags(root: HtmlElement) -> dict[str, str]:
-    """``<meta name|property=… content=…>`` as a dict with lower-cased names (first one wins)."""
+    """``<meta name|property=… content=…>`` as a dict with lower-cased names (first one wins),
+    plus ``datePublished``/``headline`` of JSON-LD blocks (as ``datepublished``, ``headline``)."""
     found: dict[str, str] = {}
     head = root.find("head")
     for meta in (head if head is not None else root).iter("meta"):
@@ -50,7 +51,28 @@ def meta_tags(root: HtmlElement) -> dict[str, str]:
         content = squash(meta.get("content") or "")
         if name and content and name not in found:
             found[name] = content
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for key, value in _json_ld(script.text).items():
+                found.setdefault(key, value)
     return found
+
+
+def _json_ld(text: str) -> dict[str, str]:
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    items = data if isinstance(data, list) else [data]
+    out: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, dict):
+            for key in ("datePublished", "headline"):
+                if isinstance(item.get(key), str):
+                    out.setdefault(key.lower(), squash(item[key]))
+    return out
 
 
 def _from_meta(metas: dict[str, str], key: str) -> str | None:
@@ -198,14 +220,14 @@ def year(title: str | None, lines: list[Line]) -> int | None:
     patterns = _rx("year")
     opening = [line.text for line in lines if line.in_body and line.kind != "row"][:8]
     for text in opening:
-        m = patterns[1].search(text)
+        m = patterns[1].search(simplified(text))
         if m:
             return int(m.group("v"))
     return None
 
 
 def _year_in(text: str) -> int | None:
-    m = _rx("year")[0].search(text)
+    m = _rx("year")[0].search(simplified(text))
     if not m:
         return None
     value = m.group("v")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from parsers import vocab
 from parsers.spam import Run, SpamMatcher, name_slot
+from parsers.text import simplified
 
 _LEVEL_SUFFIX = "区县市旗盟州"  # one-character level suffixes a hijacked name may have left behind
 
@@ -47,7 +48,7 @@ def strip_spam(text: str, spam: SpamMatcher, places: Places, runs: list[Run] | N
     result = SpamResult(text)
     if not runs:
         return result
-    city_doc = _city_document(text, places)
+    city_doc = _city_document(simplified(text), places)
     pieces: list[str] = []
     last = 0
     for run in runs:
@@ -77,7 +78,7 @@ def _city_document(text: str, places: Places) -> bool:
 
 
 def _real_name(text: str, run: Run, places: Places, city_doc: bool) -> str | None:
-    follower = text[run.end:run.end + 1]
+    follower = simplified(text[run.end:run.end + 1])
     if follower and follower in _LEVEL_SUFFIX:
         # "…区2018年": the run replaced the name without its level suffix
         for name in (places.county, places.city):

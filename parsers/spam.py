@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from parsers import vocab
+from parsers.text import simplified
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,9 @@ class SpamMatcher:
         self._runs = re.compile(guard + run)
 
     def runs(self, text: str) -> list[Run]:
-        """Spam runs in running text; only strong entries start a run."""
+        """Spam runs in running text; only strong entries start a run. Matched on the simplified,
+        width-folded copy (澳門銀河, ｂｅｔ３６５), positions valid in the original."""
+        text = simplified(text)
         found = []
         for m in self._runs.finditer(text):
             if not _quoted(text, m.start(), m.end()):
@@ -75,7 +78,7 @@ class SpamMatcher:
     def runs_by_line(self, lines: list[str]) -> dict[int, list[Run]]:
         """Spam runs of many lines in one search over their joined text, keyed by line index,
         with offsets relative to their line (runs never span a line break)."""
-        joined = "\n".join(lines)
+        joined = simplified("\n".join(lines))
         starts = []
         offset = 0
         for line in lines:
@@ -92,12 +95,12 @@ class SpamMatcher:
 
     def any_entry(self, text: str) -> str | None:
         """The first entry (strong or weak) found in a text judged in spam context, or None."""
-        m = self._tokens.search(text)
+        m = self._tokens.search(simplified(text))
         return self._group_to_id[m.lastgroup] if m and m.lastgroup else None
 
     def strong_entry(self, text: str) -> str | None:
         """The first strong entry found anywhere in the text, or None."""
-        for m in self._tokens.finditer(text):
+        for m in self._tokens.finditer(simplified(text)):
             entry_id = self._group_to_id[m.lastgroup] if m.lastgroup else ""
             if entry_id in self._strong_ids:
                 return entry_id
@@ -196,6 +199,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 def name_slot(text: str, run: Run) -> bool:
     """Does this run stand where a place name was ("皇冠体育,皇冠体育平台区2018年…")?"""
+    text = simplified(text)
     if vocab.pattern("grammar", "name_slot_after").match(text, run.end):
         return True
     # a run opening a title or a line, straight before the year ("皇冠体育2018年…")

@@ -15,7 +15,9 @@ from urllib.parse import SplitResult, urlsplit
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WRAPPED = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u00a0\u3000]*\n[\s\u00a0\u3000]*(?=[{_CJK}])")
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+# zero-width characters split words without showing: "澳\u200b门\u200b新\u200b葡\u200b京" reads 澳门新葡京
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _CJK_END = re.compile(rf"[{_CJK}]$")
 _CJK_START = re.compile(rf"^[{_CJK}]")
 
@@ -37,7 +39,9 @@ def node_text(text: str) -> str:
 
 
 def squash(text: str) -> str:
-    """One line of page text, whitespace normalised and trimmed."""
+    """One line of page text, whitespace normalised and trimmed, zero-width characters dropped."""
+    if max(text, default="\0") >= "\u200b" and _ZERO_WIDTH.search(text):
+        text = _ZERO_WIDTH.sub("", text)
     if "\n" in text:
         text = _WRAPPED.sub("", text)
     return _SPACES.sub(" ", text).strip()
@@ -64,13 +68,18 @@ def visible_len(text: str) -> int:
 def _to_simplified() -> dict[int, str]:
     path = resources.files("parsers") / "data" / "traditional.tsv"
     with path.open(encoding="utf-8", newline="") as handle:
-        return {ord(row["traditional"]): row["simplified"] for row in csv.DictReader(handle, delimiter="\t")}
+        table = {ord(row["traditional"]): row["simplified"] for row in csv.DictReader(handle, delimiter="\t")}
+    # full-width ASCII (０-９, Ａ-ｚ) folds to ASCII, one character for one: "２０２０年", "ｂｅｔ３６５"
+    table.update({code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)
+                  if chr(code - 0xFEE0).isalnum()})
+    return table
 
 
 def simplified(text: str) -> str:
-    """The text with traditional characters of names and labels made simplified, one character
-    for one, so positions still point into the original (平遙縣 → 平遥县). Mirrors republish
-    reports in traditional characters; matching runs on this copy, output keeps the page's own."""
+    """The text with traditional characters of names, labels and spam made simplified and
+    full-width letters and digits made ASCII, one character for one, so positions still point into
+    the original (平遙縣 → 平遥县, ２０２０ → 2020). Mirrors republish reports in traditional
+    characters; matching runs on this copy, output keeps the page's own."""
     return text.translate(_to_simplified())
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.registry import load, portal_for_url
 from parsers.clean import CleanOptions, clean
 from tests.conftest import expectations, fixture_bytes
 
@@ -16,7 +17,11 @@ IDS = [name for name, _ in CASES]
 
 
 def _clean(name: str, expect: dict):
-    return clean(fixture_bytes(name), CleanOptions(url=expect.get("url"), where=name))
+    """As ``nianbao clean PAGE --url URL`` does it: the registry gives the region of a known host."""
+    url = expect.get("url")
+    portal = portal_for_url(url, load()) if url else None
+    hint = portal.region_code if portal else None
+    return clean(fixture_bytes(name), CleanOptions(url=url, region_hint=hint, where=name))
 
 
 @pytest.mark.parametrize(("name", "expect"), CASES, ids=IDS)

@@ -1,5 +1,5 @@
 """Builds parsers/data/traditional.tsv: traditional → simplified characters for the words the
-cleaner matches (division names, agency suffixes, metadata labels, report-title words).
+cleaner matches (division names, agency suffixes, metadata labels, report-title words, spam).
 
 Mirrors republish reports converted to traditional characters (平遙縣人民政府辦公室); the cleaner
 matches names on a simplified copy of the text (same length, one character for one) and returns
@@ -25,10 +25,17 @@ WORDS = ("人民政府办公室办公厅委员会管理委员会局厅委办中�
 
 
 def main() -> None:
+    import yaml
+
     chars: set[str] = set(WORDS)
     with (ROOT / "parsers" / "data" / "regions.tsv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             chars.update(row["name"])
+    # the spam vocabulary too: a traditional-character mirror carries 澳門銀河娛樂官網
+    spam = yaml.safe_load((ROOT / "parsers" / "data" / "spam.yaml").read_text(encoding="utf-8"))
+    for text in [spam["run"]["suffixes"], spam["run"]["chained"],
+                 *(e["pattern"] + e["example"] for e in spam["entries"])]:
+        chars.update(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
     pairs: dict[str, str] = {}
     for simplified in sorted(chars):
         for variant in ("zh-tw", "zh-hk", "zh-hant"):
