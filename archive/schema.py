@@ -84,6 +84,7 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
     db["report_minhash"].create({"report_id": int, "signature": bytes, "year": int, "region_code": str,
                                  "agency": str, "numbers": str}, pk="report_id",
                                 foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+    db["reports"].create_index(["url"], if_not_exists=True)  # a new version is found by its canonical URL
     if "canonical_reason" not in db["reports"].columns_dict:
         db.execute("ALTER TABLE reports ADD COLUMN canonical_reason TEXT")
 
