@@ -210,12 +210,22 @@ class Archive:
         """The known report this one is a near copy of, as the guards allow, or None."""
         if signature is None:
             return None
+        candidates = [int(c) for c in self._index().query(signature)]
+        if not candidates:
+            return None
         mine = dedup.key(report.year, report.region_code, report.agency, report.text)
-        for candidate in sorted(self._index().query(signature), key=int)[:_MAX_CANDIDATES]:
-            row = self.db.conn.execute("SELECT year, region_code, agency, numbers FROM report_minhash "
-                                       "WHERE report_id = ?", (int(candidate),)).fetchone()
-            if row and dedup.compatible(mine, dedup.Key(row[0], row[1], row[2], tuple((row[3] or "").split()))):
-                return int(candidate)
+        rows = []
+        for start in range(0, len(candidates), 500):  # one query per 500 candidates, not one each
+            chunk = candidates[start:start + 500]
+            rows += self.db.conn.execute(
+                "SELECT report_id, signature, year, region_code, agency, numbers FROM report_minhash "
+                f"WHERE report_id IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+        values = signature.hashvalues
+        # most similar first: with many template-like candidates, the copy itself must be checked
+        rows.sort(key=lambda r: -int((numpy.frombuffer(r[1], dtype=numpy.uint64) == values).sum()))
+        for report_id, _sig, year, region_code, agency, numbers in rows[:_MAX_CANDIDATES]:
+            if dedup.compatible(mine, dedup.Key(year, region_code, agency, tuple((numbers or "").split()))):
+                return int(report_id)
         return None
 
     def _better_copy(self, report: Report, portal_id: str | None, current_id: int) -> bool:

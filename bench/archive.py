@@ -78,6 +78,17 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         print(f"ingested {len(items)} copies ({args.reports} reports) in {elapsed:.1f} s: "
               f"{len(items) / elapsed:.0f} copies/s; statuses {statuses}")
+        # baseline in the same run: the same records bulk-inserted by sqlite-utils, no provenance, no dedup
+        import sqlite_utils
+
+        baseline_path = args.db + ".baseline"
+        Path(baseline_path).unlink(missing_ok=True)
+        start = time.perf_counter()
+        sqlite_utils.Database(baseline_path)["reports"].insert_all(r.to_dict() for r, _ in items)
+        base = time.perf_counter() - start
+        Path(baseline_path).unlink(missing_ok=True)
+        print(f"baseline sqlite-utils insert_all of the same records: {len(items) / base:.0f} copies/s "
+              f"(ours/baseline time ratio {elapsed / base:.1f})")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS {peak:.0f} MiB; database {Path(args.db).stat().st_size / 2**20:.0f} MiB")
         for query in ("件", "申请", "依申请", "依申请公开事项"):
