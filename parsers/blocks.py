@@ -102,7 +102,7 @@ class Walker:
                 self._scripted_spam(el)
             if not isinstance(tag, str) or tag in SKIP_TAGS or self._skip(el):
                 if el is not top and el.tail:
-                    self._parts.append(node_text(el.tail))
+                    self._text(el.tail, brk)
                 continue
             if el is self.container:
                 brk()
@@ -117,7 +117,7 @@ class Walker:
                 if el is self.container:
                     self._in_body = False
                 if el is not top and el.tail:
-                    self._parts.append(node_text(el.tail))
+                    self._text(el.tail, brk)
                 continue
             if tag == "a":
                 self._link_chars += len(el.text_content())
