@@ -11,7 +11,6 @@ is chosen on measured precision and recall (bench/dedup_eval.py).
 from __future__ import annotations
 
 import re
-import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +23,8 @@ if TYPE_CHECKING:
 
 SHINGLE = 5
 NUM_PERM = 128
+_POLY = 1_000_003  # multiplier of the shingle hash
+_MERSENNE = (1 << 61) - 1  # datasketch's prime for the permutations
 THRESHOLD = 0.4  # LSH candidates at this Jaccard estimate; the guards decide (bench/dedup_eval.py: P=R=1.0 at 0.3-0.4)
 _NUMBERS_AGREE = 0.8  # share of the smaller side's table numbers the other side must have too
 _DAMAGE = re.compile(r"[(（]\s*略\s*[)）]|\*+")
@@ -54,16 +55,25 @@ def signature(text: str) -> MinHash:
     """MinHash of a text's character 5-grams, after what mirrors change (redactions, masks,
     digits, punctuation, traditional characters) is taken out.
 
-    Shingles are hashed with CRC-32 (stable across processes, unlike ``hash``; 3x cheaper than
-    datasketch's default SHA-1) and the permutations are made once per process, not per report.
+    Shingles are hashed in numpy (a polynomial hash of the 5 code points, stable across
+    processes, unlike ``hash``), and the permutations, made once per process, are applied as
+    datasketch's ``update_batch`` does: about 10x cheaper than hashing shingle strings one by one.
     """
+    import numpy
     from datasketch import MinHash
 
-    plain = _NOT_TEXT.sub("", _DAMAGE.sub("", simplified(text)))
-    shingles = {plain[i:i + SHINGLE] for i in range(max(1, len(plain) - SHINGLE + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=_permutations())
-    minhash.update_batch([zlib.crc32(s.encode("utf-8")) for s in shingles])
-    return minhash
+    plain = _NOT_TEXT.sub("", _DAMAGE.sub("", simplified(text))) or " "
+    points = numpy.frombuffer(plain.encode("utf-32-le"), dtype=numpy.uint32).astype(numpy.uint64)
+    if len(points) < SHINGLE:
+        points = numpy.concatenate([points, numpy.zeros(SHINGLE - len(points), dtype=numpy.uint64)])
+    count = len(points) - SHINGLE + 1
+    hashes = numpy.zeros(count, dtype=numpy.uint64)
+    for k in range(SHINGLE):  # h = Σ point[i+k]·P^(SHINGLE-1-k), wrapping at 2^64
+        hashes = hashes * numpy.uint64(_POLY) + points[k:k + count]
+    hashes = numpy.unique(hashes & numpy.uint64(0xFFFFFFFF))
+    a, b = _permutations()
+    permuted = (hashes[:, None] * a + b) % numpy.uint64(_MERSENNE) & numpy.uint64(0xFFFFFFFF)
+    return MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=(a, b), hashvalues=permuted.min(axis=0))
 
 
 def restore(values: bytes) -> MinHash:
