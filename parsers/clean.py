@@ -34,6 +34,9 @@ _SHOWN_MIN = 500  # characters: a hidden element this large, and …
 _SHOWN_SHARE = 0.5  # … holding this share of the page's text, is the page, hidden only until a script runs
 _NAV_LINK_SHARE = 0.6  # a line this much link text, on a page without a content container, is a menu
 _SHELL_TEXT = 200  # characters: less than this beside an <iframe> means the report is in the frame
+# a page has tags; a scraper's saved text does not ("<中华人民共和国…格式>" is not a tag)
+_HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|div|p|br|table|span|a|meta|title|font|td|li)\b", re.I)
+_SNIFF_CHARS = 20_000
 _INLINE_TAGS = re.compile(r"</?(?:font|span|b|i|u|em|strong|small|big|sup|sub|a)\b[^>]*>", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _REDACTED = re.compile(r"[(（]\s*略\s*[)）]")
@@ -95,6 +98,9 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
     report.encoding = decoded.encoding
     if decoded.replaced:
         report.flag("decode_errors")
+    if not _HTML_TAG.search(decoded.text[:_SNIFF_CHARS]):
+        _clean_plain_text(decoded.text, options, report)
+        return
     root = _parse(_XML_DECLARATION.sub("", decoded.text, count=1), options, report)
     selectors = hidden_selectors(root)
     cache: dict[object, str | None] = {}
@@ -144,6 +150,32 @@ def _drop_navigation(lines: list[Line], report: Report) -> list[Line]:
         else:
             kept.append(line)
     return kept
+
+
+def _clean_plain_text(text: str, options: CleanOptions, report: Report) -> None:
+    """A report saved as plain text (a scraper's output, seeds 000–004): each line a paragraph,
+    "a | b |" lines read as table rows, labels and footers read as on a page."""
+    lines = []
+    for raw in text.splitlines():
+        line = squash(raw)
+        if not line or not line.strip("|"):
+            continue  # the empty cells of a flattened table ("||||")
+        if "|" in line.rstrip("|"):
+            cells = [squash(c) for c in line.rstrip("|").split("|")]
+            lines.append(Line("\t".join(cells).rstrip("\t"), True, "row"))
+        elif line.endswith("|"):  # one cell of a table flattened one cell per line ("规章 |")
+            lines.append(Line(squash(line.rstrip("|")), True, "row"))
+        else:
+            lines.append(Line(line, True))
+    report.flag("plain_text")
+    metas: dict[str, str] = {}
+    report.site_code = meta.site_code(lines, metas)
+    report.source = meta.source(lines, metas)
+    report.published = meta.published(lines, metas, report.url)
+    head = [line.text for line in lines[:8] if line.kind != "row" and not line_rule(line.text)][:6]
+    joined = "".join(head[:2])  # seed 002 splits the agency and the title over two lines
+    titles = [*head, joined] if head and meta.is_report_title(head[0]) else [joined, *head]
+    _finish(report, lines, titles, lines, options, matcher())
 
 
 def _parse(text: str, options: CleanOptions, report: Report) -> HtmlElement:
