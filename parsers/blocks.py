@@ -33,6 +33,8 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _GOV_SUFFIXES = (".gov.cn", ".gov")
 # skipped like other non-text elements, but read for spam evidence
 _SCRIPTED = frozenset({"noscript", "script"})
+# a weak word alone ("体育", "娱乐") is a news portal's menu label, not spam, even off-site
+_WEAK_LINK_MIN = 3
 # hidden blocks of this many off-site links are an SEO link farm even without a spam word
 _LINK_FARM = 3
 
@@ -155,7 +157,7 @@ class Walker:
                 return False
             href = el.get("href", "")
             entry = self.spam.strong_entry(text)
-            if not entry and self._offsite(href):
+            if not entry and self._offsite(href) and len(text) >= _WEAK_LINK_MIN:
                 entry = self.spam.any_entry(text)
                 if not entry and url_host(href) in self.spam_hosts:
                     entry = "spam_host"

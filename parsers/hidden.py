@@ -29,6 +29,8 @@ _DECLS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|(?<![\w-])(?:left|top)\s*:\s*-\s*\d{2,}\s*(?:em|rem)"
         r"|text-indent\s*:\s*-\s*\d{4,})", re.I)),
     ("opacity_zero", re.compile(r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)", re.I)),
+    ("white_text", re.compile(
+        r"(?<![\w-])color\s*:\s*(?:#fff(?:fff)?|white|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))\s*(?:;|$|!)", re.I)),
     ("transparent_text", re.compile(
         r"(?<![\w-])color\s*:\s*(?:transparent|rgba\([^)]*,\s*0(?:\.0+)?\s*\)|hsla\([^)]*,\s*0(?:\.0+)?\s*\))", re.I)),
     ("clip_zero", re.compile(r"clip\s*:\s*rect\(\s*0", re.I)),
@@ -38,6 +40,8 @@ _ZERO_BOX = re.compile(
     r"(?:^|;|\s)(?:width|height|max-height|max-width)\s*:\s*(?:0(?:\.0+)?|[12](?:\.\d+)?\s*px)\s*(?:px|pt|em|%)?\s*(?:;|$|!)",
     re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.I)
+# white text on a government page's white body is written for crawlers (<font color="#FFFFFF">)
+_WHITE = frozenset({"#fff", "#ffffff", "white", "#fffffe"})
 _CSS_TOKENS = re.compile(r"[{}]|[^{}]+")
 # a selector's last compound, when it is a class or an id: ".xxgk_detail .tj" hides every .tj
 # (the ancestor condition is not checked: injected rules do not depend on it)
@@ -114,6 +118,8 @@ def hidden_reason(el: HtmlElement, selectors: dict[str, str]) -> str | None:
             return reason
     if el.tag == "marquee" and _tiny_marquee(el):
         return "marquee"
+    if el.tag == "font" and (attrib.get("color") or "").strip().lower() in _WHITE:
+        return "white_text"
     if selectors:
         for cls in attrib.get("class", "").split():
             reason = selectors.get("." + cls)
