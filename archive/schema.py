@@ -41,7 +41,7 @@ def migrate(db: sqlite_utils.Database) -> int:
             _create_v1(db)
         if found < 2:
             _migrate_v2(db)
-        db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": _now()}, pk="id")
+        db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": now()}, pk="id")
     return found
 
 
@@ -89,7 +89,8 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE reports ADD COLUMN canonical_reason TEXT")
 
 
-def _now() -> str:
+def now() -> str:
+    """The time the archive writes down: UTC, seconds, ISO 8601."""
     from datetime import UTC, datetime
 
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -17,7 +17,6 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ import sqlite_utils
 
 from archive import dedup
 from archive.schema import JSON_FIELDS, REPORT_FIELDS, migrate
+from archive.schema import now as _now
 from parsers.record import Fetch, Report
 
 if TYPE_CHECKING:
@@ -296,5 +296,3 @@ def _columns(report: Report) -> dict[str, object]:
     return out
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -40,8 +40,7 @@ def node_text(text: str) -> str:
 
 def squash(text: str) -> str:
     """One line of page text, whitespace normalised and trimmed, zero-width characters dropped."""
-    if max(text, default="\0") >= "\u200b" and _ZERO_WIDTH.search(text):
-        text = _ZERO_WIDTH.sub("", text)
+    text = _ZERO_WIDTH.sub("", text)
     if "\n" in text:
         text = _WRAPPED.sub("", text)
     return _SPACES.sub(" ", text).strip()
