@@ -10,6 +10,7 @@ version in ``report_versions``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -24,17 +25,23 @@ import numpy
 import sqlite_utils
 
 from archive import dedup
+from archive import search as fulltext
 from archive.schema import JSON_FIELDS, REPORT_FIELDS, migrate
 from archive.schema import now as _now
+from archive.search import bigram_terms
+from parsers.errors import NianbaoError
 from parsers.record import Fetch, Report
 
 if TYPE_CHECKING:
-    from datasketch import MinHash, MinHashLSH
+    from archive.lsh import BandIndex
 
 PARSER_VERSION = "1"  # bump when parsers/ changes what it makes of a page; reprocess re-runs older rows
 _NOT_TEXT = re.compile(r"[\W_]+")  # whitespace and punctuation do not make two reports different
 _MAX_CANDIDATES = 50  # LSH candidates checked against the guards for one new report
-_LIKE_BELOW = 3  # trigram FTS cannot match queries shorter than 3 characters: they use LIKE
+
+
+class ArchiveError(NianbaoError):
+    """The archive could not store something; what was stored before is intact."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,25 @@ class Stored:
 
     report_id: int
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What store_report computes from a report before it writes: made by :func:`prepare`, which
+    a caller may run in other processes (it pickles) to keep the single writer busy writing."""
+
+    text_hash: str
+    signature: numpy.ndarray | None  # MinHash values, uint32
+    key: dedup.Key | None
+    terms: str  # the short-query search tokens (archive.search.bigram_terms)
+
+
+def prepare(report: Report, url: str) -> Prepared:
+    terms = bigram_terms(report.title, report.text)
+    if not report.text:
+        return Prepared("empty:" + hashlib.sha256(url.encode()).hexdigest(), None, None, terms)
+    return Prepared(text_hash(report.text), dedup.signature(report.text).hashvalues.astype(numpy.uint32),
+                    dedup.key(report.year, report.region_code, report.agency, report.text), terms)
 
 
 def text_hash(text: str) -> str:
@@ -61,7 +87,9 @@ class Archive:
         self.db = sqlite_utils.Database(self.path)
         self.db.conn.isolation_level = None  # transactions are ours, explicit
         migrate(self.db)
-        self._lsh: MinHashLSH | None = None
+        self._lsh: BandIndex | None = None
+        self._failed = False  # a write inside the open batch failed
+        self._to_index: list[tuple] = []  # full-text index writes of the open transaction (see transaction)
 
     def __enter__(self) -> Archive:
         return self
@@ -74,14 +102,48 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """One transaction, or, inside a :meth:`batch`, part of the batch's. A write that fails
+        inside a batch rolls the whole batch back when it ends.
+
+        FTS5 flushes its pending index at every savepoint, and SQLite opens one for every
+        statement that may need a statement rollback (REPLACE, foreign keys): the full-text index
+        writes are therefore queued and made together just before COMMIT, in the same transaction
+        (indexing a report cost 3x more interleaved with the other writes)."""
         conn = self.db.conn
+        if conn.in_transaction:
+            try:
+                yield
+            except BaseException:
+                self._failed = True
+                raise
+            return
+        self._failed = False
+        self._to_index = []
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            if not self._failed:
+                for args in self._to_index:
+                    fulltext.index_report(conn, *args)
         except BaseException:
             conn.execute("ROLLBACK")
+            self._lsh = None  # rebuilt from the database on next use
             raise
+        finally:
+            self._to_index = []
+        if self._failed:
+            conn.execute("ROLLBACK")
+            self._lsh = None
+            raise ArchiveError("a write failed inside the batch: the whole batch was rolled back, "
+                               "nothing of it is stored")
         conn.execute("COMMIT")
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Many writes as one transaction: bulk ingest commits once per batch instead of once per
+        fetch and report. A killed process loses the open batch whole, never part of it; so does a
+        write that fails inside it (checks that need no write, like an unknown fetch id, fail
+        before writing and leave the batch alone)."""
+        return self.transaction()
 
     # --- runs and portals ---------------------------------------------------------------------------
     def begin_run(self, command: str) -> int:
@@ -130,26 +192,28 @@ class Archive:
         return zlib.decompress(row[1]) if row[0] == "zlib" else bytes(row[1])
 
     # --- reports --------------------------------------------------------------------------------------
-    def store_report(self, report: Report, fetch_id: int, portal_id: str | None = None) -> Stored:
+    def store_report(self, report: Report, fetch_id: int, portal_id: str | None = None,
+                     prepared: Prepared | None = None) -> Stored:
         """Store a cleaned report: a new one, a new version of a known one (same source URL, new
-        text), or one more source of a known one (same text from another URL)."""
+        text), or one more source of a known one (same text from another URL). ``prepared`` is
+        :func:`prepare`'s result when the caller computed it already."""
         fetch = self.db.conn.execute("SELECT sha256, fetched_at, url FROM fetches WHERE id = ?",
                                      (fetch_id,)).fetchone()
         if fetch is None:
             raise KeyError(f"fetch {fetch_id}")
         raw_sha256, fetched_at, fetch_url = fetch
         url = report.url or fetch_url
-        digest = text_hash(report.text) if report.text else "empty:" + hashlib.sha256(url.encode()).hexdigest()
+        prepared = prepared or prepare(report, url)
+        digest = prepared.text_hash
         record = _columns(report)
         conn = self.db.conn
-        signature = dedup.signature(report.text) if report.text else None
         with self.transaction():
             same_text = conn.execute("SELECT id FROM reports WHERE text_hash = ?", (digest,)).fetchone()
             # a new version only where the URL is the report's canonical one: a mirror's page that
             # changed is matched again below, never written over the official copy
             known = None if same_text else conn.execute(
                 "SELECT id FROM reports WHERE url = ? ORDER BY id LIMIT 1", (url,)).fetchone()
-            near = None if same_text or known or not report.text else self._near_duplicate(report, signature)
+            near = None if same_text or known or not report.text else self._near_duplicate(prepared)
             if same_text:
                 report_id = same_text[0]
                 status = "unchanged" if self._has_source(report_id, url) else "duplicate"
@@ -162,12 +226,16 @@ class Archive:
                     reason = None
                 if known:
                     report_id, status = known[0], "updated" if near is None else "canonical"
-                    version = conn.execute("SELECT version FROM reports WHERE id = ?", (report_id,)).fetchone()[0] + 1
+                    version, old_title, old_text = conn.execute(
+                        "SELECT version, title, text FROM reports WHERE id = ?", (report_id,)).fetchone()
+                    version += 1
                     assignments = ", ".join(f"[{c}] = ?" for c in record)
                     conn.execute(
                         f"UPDATE reports SET {assignments}, text_hash = ?, raw_sha256 = ?, parser_version = ?, "
                         "version = ?, updated_at = ?, canonical_reason = coalesce(?, canonical_reason) WHERE id = ?",
                         (*record.values(), digest, raw_sha256, PARSER_VERSION, version, _now(), reason, report_id))
+                    self._to_index.append((report_id, report.title, report.text, prepared.terms,
+                                           (old_title, old_text)))
                 else:
                     status, version = "new", 1
                     columns = ", ".join(f"[{c}]" for c in record)
@@ -176,12 +244,13 @@ class Archive:
                         f"first_seen, updated_at) VALUES ({', '.join('?' * len(record))}, ?, ?, ?, 1, ?, ?)",
                         (*record.values(), digest, raw_sha256, PARSER_VERSION, fetched_at, _now()))
                     report_id = int(cursor.lastrowid)
+                    self._to_index.append((report_id, report.title, report.text, prepared.terms))
                 conn.execute(
                     "INSERT INTO report_versions (report_id, version, text_hash, raw_sha256, fetch_id, fetched_at, "
                     "record) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (report_id, version, digest, raw_sha256, fetch_id, fetched_at, report.to_json()))
                 if report.text:
-                    self._remember(report_id, report, signature)
+                    self._remember(report_id, prepared)
             conn.execute(
                 "INSERT INTO report_sources (report_id, url, portal_id, fetch_id, first_seen, last_seen) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(report_id, url) DO UPDATE SET "
@@ -196,36 +265,34 @@ class Archive:
         return Stored(report_id, status)
 
     # --- near duplicates --------------------------------------------------------------------------
-    def _index(self) -> MinHashLSH:
+    def _index(self) -> BandIndex:
         """The LSH index of every report's signature, built from report_minhash on first use."""
         if self._lsh is None:
-            from datasketch import MinHashLSH
+            from archive.lsh import BandIndex
 
-            self._lsh = MinHashLSH(threshold=dedup.THRESHOLD, num_perm=dedup.NUM_PERM)
+            index = BandIndex(dedup.NUM_PERM, dedup.THRESHOLD)
             for report_id, blob in self.db.conn.execute("SELECT report_id, signature FROM report_minhash"):
-                self._lsh.insert(str(report_id), dedup.restore(blob))
+                index.add(report_id, numpy.frombuffer(blob, dtype=numpy.uint64).astype(numpy.uint32))
+            self._lsh = index
         return self._lsh
 
-    def _near_duplicate(self, report: Report, signature: MinHash | None) -> int | None:
+    def _near_duplicate(self, prepared: Prepared) -> int | None:
         """The known report this one is a near copy of, as the guards allow, or None."""
-        if signature is None:
+        if prepared.signature is None or prepared.key is None:
             return None
-        candidates = [int(c) for c in self._index().query(signature)]
+        # most similar first: with many template-like candidates, the copy itself must be checked
+        candidates = [report_id for report_id, _ in self._index().query(prepared.signature)][:_MAX_CANDIDATES]
         if not candidates:
             return None
-        mine = dedup.key(report.year, report.region_code, report.agency, report.text)
-        rows = []
-        for start in range(0, len(candidates), 500):  # one query per 500 candidates, not one each
-            chunk = candidates[start:start + 500]
-            rows += self.db.conn.execute(
-                "SELECT report_id, signature, year, region_code, agency, numbers FROM report_minhash "
-                f"WHERE report_id IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
-        values = signature.hashvalues
-        # most similar first: with many template-like candidates, the copy itself must be checked
-        rows.sort(key=lambda r: -int((numpy.frombuffer(r[1], dtype=numpy.uint64) == values).sum()))
-        for report_id, _sig, year, region_code, agency, numbers in rows[:_MAX_CANDIDATES]:
-            if dedup.compatible(mine, dedup.Key(year, region_code, agency, tuple((numbers or "").split()))):
-                return int(report_id)
+        rows = {row[0]: row[1:] for row in self.db.conn.execute(
+            "SELECT report_id, year, region_code, agency, numbers FROM report_minhash "
+            f"WHERE report_id IN ({', '.join('?' * len(candidates))})", candidates)}
+        for report_id in candidates:
+            if report_id not in rows:
+                continue
+            year, region_code, agency, numbers = rows[report_id]
+            if dedup.compatible(prepared.key, dedup.Key(year, region_code, agency, tuple((numbers or "").split()))):
+                return report_id
         return None
 
     def _better_copy(self, report: Report, portal_id: str | None, current_id: int) -> bool:
@@ -243,21 +310,18 @@ class Archive:
         row = self.db.conn.execute("SELECT kind FROM portals WHERE id = ?", (portal_id,)).fetchone()
         return row[0] if row else None
 
-    def _remember(self, report_id: int, report: Report, signature: MinHash | None) -> None:
+    def _remember(self, report_id: int, prepared: Prepared) -> None:
         """Keep the report's signature and what the guards compare, for the next copies."""
-        if signature is None:
+        if prepared.signature is None or prepared.key is None:
             return
-        mine = dedup.key(report.year, report.region_code, report.agency, report.text)
+        mine = prepared.key
         self.db.conn.execute(
             "INSERT OR REPLACE INTO report_minhash (report_id, signature, year, region_code, agency, numbers) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (report_id, signature.hashvalues.astype(numpy.uint64).tobytes(), mine.year, mine.region_code,
+            (report_id, prepared.signature.astype(numpy.uint64).tobytes(), mine.year, mine.region_code,
              mine.agency, " ".join(mine.numbers)))
         if self._lsh is not None:
-            key = str(report_id)
-            if key in self._lsh.keys:
-                self._lsh.remove(key)
-            self._lsh.insert(key, signature)
+            self._lsh.add(report_id, prepared.signature)
 
     def _has_source(self, report_id: int, url: str) -> bool:
         return self.db.conn.execute("SELECT 1 FROM report_sources WHERE report_id = ? AND url = ?",
@@ -265,26 +329,8 @@ class Archive:
 
     # --- search ---------------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 20) -> list[dict[str, object]]:
-        """Reports whose title or text contains ``query``, for Chinese of any length.
-
-        FTS5's trigram index answers 3 characters and more; shorter queries return no rows from
-        it without an error (SQLite 3.40), so they scan the base table with LIKE instead.
-        """
-        query = query.strip()
-        if not query:
-            return []
-        conn = self.db.conn
-        if len(query) >= _LIKE_BELOW:
-            phrase = '"' + query.replace('"', '""') + '"'
-            rows = conn.execute(
-                "SELECT r.id, r.title FROM reports_fts JOIN reports r ON r.rowid = reports_fts.rowid "
-                "WHERE reports_fts MATCH ? ORDER BY rank LIMIT ?", (phrase, limit)).fetchall()
-        else:
-            pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            rows = conn.execute(
-                "SELECT id, title FROM reports WHERE title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\' "
-                "ORDER BY id LIMIT ?", (pattern, pattern, limit)).fetchall()
-        return [{"id": r[0], "title": r[1]} for r in rows]
+        """Reports whose title or text contains ``query``, for Chinese of any length (archive.search)."""
+        return fulltext.search(self.db.conn, query, limit)
 
 
 def _columns(report: Report) -> dict[str, object]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from archive.schema import SCHEMA_VERSION
-from archive.store import Archive, text_hash
+from archive.store import Archive, ArchiveError, text_hash
 from parsers.clean import CleanOptions, clean
 from parsers.record import Fetch, Report
 from tests.conftest import fixture_bytes
@@ -96,28 +96,95 @@ def test_chinese_search_of_any_length(tmp_path: Path, query: str, found: bool) -
         assert bool(archive.search(query)) is found
 
 
+SEARCHABLE = Report(title="灵山县2017年政务公开工作报告", url=TONGXIN_URL,
+                    text="一、概述\n全年共受理依申请公开事项16件。\nPDF附件 A1\n二、主动公开情况")
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("件", True),  # the last character of a Han run, before "。"
+    ("述", True), ("灵", True), ("概述", True), ("16", True), ("A1", True), ("况", True),
+    ("事项", True), ("项1", True), ("项2", False), ("受理依申请", True), ("公开工作报告", True),
+    ("歪", False), ("歪斜", False), ("理依申请公开事项16件", True), ("事项17件", False), ("%", False), ("_", False),
+])
+def test_search_is_exact_for_every_length(tmp_path: Path, query: str, found: bool) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        archive.store_report(SEARCHABLE, _fetch(archive, TONGXIN_URL, b"<p>x</p>"))
+        assert bool(archive.search(query)) is found
+
+
+def test_search_follows_a_new_version(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        archive.store_report(SEARCHABLE, _fetch(archive, TONGXIN_URL, b"<p>x</p>"))
+        changed = Report(**{**SEARCHABLE.to_dict(), "text": SEARCHABLE.text.replace("概述", "总体情况")})
+        assert archive.store_report(changed, _fetch(archive, TONGXIN_URL, b"<p>y</p>")).status == "updated"
+        assert archive.search("概述") == [] and archive.search("述") == []
+        assert archive.search("总体")[0]["title"] == SEARCHABLE.title
+
+
+def test_the_bigram_index_is_built_for_an_older_database(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.store_report(SEARCHABLE, _fetch(archive, TONGXIN_URL, b"<p>x</p>"))
+        archive.db.execute("DROP TABLE reports_bigrams")
+        archive.db.execute("UPDATE [schema] SET version = 2")
+        archive.db.conn.commit()
+    with Archive(path) as archive:
+        assert archive.search("概述") and archive.search("件")
+
+
+def test_a_batch_is_stored_whole_or_not_at_all(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        with archive.batch():
+            kept = archive.store_report(SEARCHABLE, _fetch(archive, TONGXIN_URL, b"<p>x</p>"))
+            with pytest.raises(KeyError):
+                archive.store_report(SEARCHABLE, 999)  # no such fetch: refused before any write
+            other = Report(title="另一份", text="全年共受理依申请公开事项3件。", url="http://b.gov.cn/1.html")
+            archive.store_report(other, _fetch(archive, "http://b.gov.cn/1.html", b"<p>b</p>"))
+        assert archive.db["reports"].count == 2 and archive.db["reports"].get(kept.report_id)
+        with pytest.raises(ZeroDivisionError), archive.batch():
+            archive.store_report(Report(title="回滚", text="不会留下", url="http://c.gov.cn/1.html"),
+                                 _fetch(archive, "http://c.gov.cn/1.html", b"<p>c</p>"))
+            raise ZeroDivisionError
+        assert archive.db["reports"].count == 2 and archive.search("回滚") == []
+        # a write that fails half-way inside a batch, even if the caller carries on, undoes the batch
+        with pytest.raises(ArchiveError, match="rolled back"), archive.batch():
+            archive.store_report(Report(title="第三份", text="第三份正文内容", url="http://d.gov.cn/1.html"),
+                                 _fetch(archive, "http://d.gov.cn/1.html", b"<p>d</p>"))
+            with pytest.raises(sqlite3.OperationalError), archive.transaction():
+                archive.db.conn.execute("INSERT INTO no_such_table VALUES (1)")
+        assert archive.db["reports"].count == 2 and archive.db["fetches"].count == 2
+        assert archive.search("第三份") == [] and archive.search("另一份")
+
+
 WRITER = """
 import sys
 from datetime import UTC, datetime
 from archive.store import Archive
 from parsers.record import Fetch, Report
 archive = Archive(sys.argv[1])
-for i in range(int(sys.argv[2])):
-    url = f"http://x.gov.cn/{i}.html"
-    fid = archive.store_fetch(Fetch("p", url, 200, {}, f"<p>{i}</p>".encode() * 50, datetime.now(UTC)))
-    archive.store_report(Report(title=f"报告{i}", text=f"第{i}号报告正文,全年受理申请{i}件。" * 20, url=url), fid)
-    print(i, flush=True)
+size = int(sys.argv[3])
+for start in range(0, int(sys.argv[2]), size):
+    with archive.batch():
+        for i in range(start, min(start + size, int(sys.argv[2]))):
+            url = f"http://x.gov.cn/{i}.html"
+            fid = archive.store_fetch(Fetch("p", url, 200, {}, f"<p>{i}</p>".encode() * 50, datetime.now(UTC)))
+            text = f"第{i}号报告正文,全年受理申请{i}件。" * 20
+            archive.store_report(Report(title=f"报告{i}", text=text, url=url), fid)
+    print(start, flush=True)
 """
 
 
-def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_doubles_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch", [1, 25])
+def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_doubles_nothing(tmp_path: Path,
+                                                                                    batch: int) -> None:
     path = tmp_path / "k.db"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "100000"], stdout=subprocess.PIPE, env=env)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "100000", str(batch)],
+                              stdout=subprocess.PIPE, env=env)
     assert writer.stdout is not None
     seen = 0
     deadline = time.monotonic() + 60
-    while seen < 300 and time.monotonic() < deadline:
+    while seen * batch < 300 and time.monotonic() < deadline:
         if writer.stdout.readline():
             seen += 1
     writer.send_signal(signal.SIGKILL)
@@ -125,13 +192,14 @@ def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_doubles_noth
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
-    assert reports >= 300
+    assert reports >= 300 and reports % batch == 0  # whole batches only
+    assert conn.execute("SELECT count(*) FROM reports_bigrams").fetchone()[0] == reports
     # every report has its version row and its source; no source points nowhere
     assert conn.execute("SELECT count(*) FROM report_versions").fetchone()[0] == reports
     assert conn.execute("SELECT count(*) FROM report_sources WHERE report_id NOT IN (SELECT id FROM reports)"
                         ).fetchone()[0] == 0
     conn.close()
-    done = subprocess.run([sys.executable, "-c", WRITER, str(path), str(reports + 20)], env=env,
+    done = subprocess.run([sys.executable, "-c", WRITER, str(path), str(reports + 20), str(batch)], env=env,
                           capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(path)
