@@ -66,6 +66,19 @@ class BandIndex:
         if self._pending_count > max(_MERGE_AT, len(self._keys) // 4):
             self._merge()
 
+    def add_many(self, report_ids: list[int], signatures: numpy.ndarray) -> None:
+        """Index many reports at once (building the index from the database): one merge."""
+        for report_id in report_ids:
+            self.remove(report_id)
+        while self._n + len(report_ids) > len(self._ids):
+            self._grow()
+        start = self._n
+        self._sigs[start:start + len(report_ids)] = signatures
+        self._ids[start:start + len(report_ids)] = report_ids
+        self._row.update(zip(report_ids, range(start, start + len(report_ids)), strict=True))
+        self._n += len(report_ids)
+        self._merge()
+
     def remove(self, report_id: int) -> None:
         row = self._row.pop(report_id, None)
         if row is not None:
@@ -77,22 +90,29 @@ class BandIndex:
         found: list[numpy.ndarray] = []
         if len(self._keys):
             left = numpy.searchsorted(self._keys, keys, side="left")
-            right = numpy.searchsorted(self._keys, keys, side="right")
-            for lo, hi in zip(left[left < right].tolist(), right[left < right].tolist(), strict=True):
-                found.append(self._rows[lo:hi])
+            counts = numpy.searchsorted(self._keys, keys, side="right") - left
+            hit = counts > 0
+            if hit.any():  # every matching position of every band, gathered without a Python loop
+                left, counts = left[hit], counts[hit]
+                total = int(counts.sum())
+                starts = numpy.repeat(left - (numpy.cumsum(counts) - counts), counts)
+                found.append(self._rows[starts + numpy.arange(total)])
+        pending: list[int] = []
         for key in keys.tolist():
-            rows = self._pending.get(key)
-            if rows:
-                found.append(numpy.asarray(rows, dtype=numpy.int32))
+            pending += self._pending.get(key, ())
+        if pending:
+            found.append(numpy.asarray(pending, dtype=numpy.int32))
         if not found:
             return []
-        rows = numpy.unique(numpy.concatenate(found))
+        rows = numpy.sort(numpy.concatenate(found)) if len(found) > 1 else numpy.sort(found[0])
+        rows = rows[numpy.concatenate(([True], rows[1:] != rows[:-1]))]  # distinct
         rows = rows[self._ids[rows] >= 0]
-        similarity = (self._sigs[rows] == signature[None, :]).mean(axis=1)
-        keep = similarity >= self.threshold
-        rows, similarity = rows[keep], similarity[keep]
-        order = numpy.argsort(-similarity, kind="stable")
-        return [(int(self._ids[r]), float(s)) for r, s in zip(rows[order], similarity[order], strict=True)]
+        agree = (self._sigs[rows] == signature[None, :]).sum(axis=1)
+        keep = agree >= self.threshold * self.num_perm
+        rows, agree = rows[keep], agree[keep]
+        order = numpy.argsort(-agree, kind="stable")
+        ids = self._ids[rows[order]].tolist()
+        return list(zip(ids, (agree[order] / self.num_perm).tolist(), strict=True))
 
     def _grow(self) -> None:
         size = len(self._ids) * 2
@@ -106,7 +126,8 @@ class BandIndex:
         """Move the pending keys into the sorted arrays."""
         start, stop = self._merged_upto, self._n
         if stop > start:
-            new_keys = self.band_keys(self._sigs[start:stop]).ravel()
+            new_keys = numpy.concatenate([self.band_keys(self._sigs[at:min(at + 65536, stop)]).ravel()
+                                          for at in range(start, stop, 65536)])
             new_rows = numpy.repeat(numpy.arange(start, stop, dtype=numpy.int32), self.bands)
             keys = numpy.concatenate([self._keys, new_keys])
             order = numpy.argsort(keys, kind="stable")

@@ -74,6 +74,11 @@ def prepare(report: Report, url: str) -> Prepared:
                     dedup.key(report.year, report.region_code, report.agency, report.text), terms)
 
 
+def pack_body(body: bytes) -> tuple[str, bytes]:
+    """A raw body's sha256 and its compressed bytes, as ``bodies`` keeps them."""
+    return hashlib.sha256(body).hexdigest(), zlib.compress(body, 6)
+
+
 def text_hash(text: str) -> str:
     """The identity of a clean text: sha256 of its letters and digits only."""
     return hashlib.sha256(_NOT_TEXT.sub("", text).lower().encode("utf-8")).hexdigest()
@@ -167,15 +172,17 @@ class Archive:
                 (portal_id, name, region_code, home_url, kind))
 
     # --- fetches --------------------------------------------------------------------------------------
-    def store_fetch(self, fetch: Fetch, run_id: int | None = None, error: str | None = None) -> int:
-        """Keep one HTTP response; its body is stored once per sha256, compressed."""
+    def store_fetch(self, fetch: Fetch, run_id: int | None = None, error: str | None = None,
+                    packed: tuple[str, bytes] | None = None) -> int:
+        """Keep one HTTP response; its body is stored once per sha256, compressed. ``packed`` is
+        :func:`pack_body`'s result when the caller computed it already."""
         headers = {k.lower(): v for k, v in fetch.headers.items()}
-        digest = hashlib.sha256(fetch.body).hexdigest() if fetch.body else None
+        digest, data = (packed or pack_body(fetch.body)) if fetch.body else (None, b"")
         with self.transaction():
             if digest:
                 self.db.conn.execute(
                     "INSERT OR IGNORE INTO bodies (sha256, size, codec, data) VALUES (?, ?, 'zlib', ?)",
-                    (digest, len(fetch.body), zlib.compress(fetch.body, 6)))
+                    (digest, len(fetch.body), data))
             cursor = self.db.conn.execute(
                 "INSERT INTO fetches (run_id, portal_id, url, final_url, status, content_type, etag, "
                 "last_modified, fetched_at, sha256, size, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -205,7 +212,8 @@ class Archive:
         url = report.url or fetch_url
         prepared = prepared or prepare(report, url)
         digest = prepared.text_hash
-        record = _columns(report)
+        fields = report.to_dict()
+        record = _columns(fields)
         conn = self.db.conn
         with self.transaction():
             same_text = conn.execute("SELECT id FROM reports WHERE text_hash = ?", (digest,)).fetchone()
@@ -248,7 +256,8 @@ class Archive:
                 conn.execute(
                     "INSERT INTO report_versions (report_id, version, text_hash, raw_sha256, fetch_id, fetched_at, "
                     "record) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (report_id, version, digest, raw_sha256, fetch_id, fetched_at, report.to_json()))
+                    (report_id, version, digest, raw_sha256, fetch_id, fetched_at,
+                     json.dumps(fields, ensure_ascii=False)))
                 if report.text:
                     self._remember(report_id, prepared)
             conn.execute(
@@ -271,8 +280,11 @@ class Archive:
             from archive.lsh import BandIndex
 
             index = BandIndex(dedup.NUM_PERM, dedup.THRESHOLD)
-            for report_id, blob in self.db.conn.execute("SELECT report_id, signature FROM report_minhash"):
-                index.add(report_id, numpy.frombuffer(blob, dtype=numpy.uint64).astype(numpy.uint32))
+            rows = self.db.conn.execute("SELECT report_id, signature FROM report_minhash")
+            while chunk := rows.fetchmany(100_000):
+                signatures = numpy.frombuffer(b"".join(blob for _, blob in chunk), dtype=numpy.uint64)
+                index.add_many([report_id for report_id, _ in chunk],
+                               signatures.reshape(len(chunk), dedup.NUM_PERM).astype(numpy.uint32))
             self._lsh = index
         return self._lsh
 
@@ -333,8 +345,7 @@ class Archive:
         return fulltext.search(self.db.conn, query, limit)
 
 
-def _columns(report: Report) -> dict[str, object]:
-    record = report.to_dict()
+def _columns(record: dict[str, object]) -> dict[str, object]:
     out: dict[str, object] = {}
     for name in REPORT_FIELDS:
         value = record.get(name)

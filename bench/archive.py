@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive import dedup  # noqa: E402
-from archive.store import Archive, Prepared, prepare  # noqa: E402
+from archive.store import Archive, Prepared, pack_body, prepare  # noqa: E402
 from parsers.record import Fetch, Report  # noqa: E402
 
 SEEDS = sorted((ROOT.parent / "shared" / "seeds").glob("0*.txt"))
@@ -79,14 +79,15 @@ def mirror(original: Report, i: int) -> Report:
                      "url": f"http://mirror.example.com/{i}.html", "flags": ["redacted", "digits_masked"]})
 
 
-def copies(i: int) -> list[tuple[Report, bytes, Prepared]]:
+def copies(i: int) -> list[tuple[Report, bytes, tuple[str, bytes], Prepared]]:
     """The copies of report i as a crawler's pipeline hands them to the writer: the record, the raw
-    page and the prepared values."""
+    page, packed, and the prepared values."""
     out = []
     first = report(i)
     for item in (first, mirror(first, i)) if i % 10 == 0 else (first,):
         page = "<html><body><div class='article'>" + "".join(f"<p>{p}</p>" for p in item.text.split("\n"))
-        out.append((item, (page + "</div></body></html>").encode(), prepare(item, item.url or "")))
+        raw = (page + "</div></body></html>").encode()
+        out.append((item, raw, pack_body(raw), prepare(item, item.url or "")))
     return out
 
 
@@ -95,19 +96,25 @@ def _percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(len(values) * share))]
 
 
-def ingest(archive: Archive, n: int, workers: int, batch: int) -> dict[str, int]:
+def ingest(archive: Archive, n: int, workers: int, batch: int) -> tuple[dict[str, int], float]:
+    """Statuses of the stored copies, and the seconds the writer was busy (the rest of the wall
+    time it waited for the workers)."""
     statuses: dict[str, int] = {}
     fetched = datetime.now(UTC)
+    busy = 0.0
     with multiprocessing.Pool(workers) as pool:
         made = pool.imap(copies, range(n), chunksize=64)
         while chunk := list(itertools.islice(made, batch)):
+            start = time.perf_counter()
             with archive.batch():
                 for items in chunk:
-                    for item, page, prepared in items:
-                        fetch = archive.store_fetch(Fetch("bench", item.url or "", 200, {}, page, fetched))
+                    for item, page, packed, prepared in items:
+                        fetch = archive.store_fetch(Fetch("bench", item.url or "", 200, {}, page, fetched),
+                                                    packed=packed)
                         status = archive.store_report(item, fetch, "bench", prepared).status
                         statuses[status] = statuses.get(status, 0) + 1
-    return statuses
+            busy += time.perf_counter() - start
+    return statuses, busy
 
 
 def full_dedup(path: str) -> tuple[float, int, int]:
@@ -116,18 +123,25 @@ def full_dedup(path: str) -> tuple[float, int, int]:
     start = time.perf_counter()
     with Archive(path) as archive:
         index = archive._index()
+        print(f"  LSH index of {len(index)} signatures built from the database in {time.perf_counter() - start:.1f} s")
         merged = checked = 0
         rows = archive.db.conn.execute(
             "SELECT report_id, signature, year, region_code, agency, numbers FROM report_minhash")
-        keys = {}
+        keys = {}  # the guards' values, numbers kept as one string until compared
         for report_id, _blob, year, region, agency, numbers in rows:
-            keys[report_id] = dedup.Key(year, region, agency, tuple((numbers or "").split()))
+            keys[report_id] = (year, region, agency, numbers or "")
+
+        def key(report_id: int) -> dedup.Key:
+            year, region, agency, numbers = keys[report_id]
+            return dedup.Key(year, region, agency, tuple(numbers.split()))
+
         import numpy
 
         for report_id, blob in archive.db.conn.execute("SELECT report_id, signature FROM report_minhash"):
             checked += 1
+            mine = key(report_id)
             for other, _ in index.query(numpy.frombuffer(blob, dtype=numpy.uint64).astype(numpy.uint32))[:50]:
-                if other != report_id and dedup.compatible(keys[report_id], keys[other]):
+                if other != report_id and dedup.compatible(mine, key(other)):
                     merged += 1
                     break
     return time.perf_counter() - start, checked, merged
@@ -156,13 +170,15 @@ def main() -> None:
     Archive._near_duplicate = timed  # type: ignore[method-assign]
     start = time.perf_counter()
     with Archive(args.db) as archive:
-        statuses = ingest(archive, args.reports, args.workers, args.batch)
+        statuses, busy = ingest(archive, args.reports, args.workers, args.batch)
     elapsed = time.perf_counter() - start
     copies_n = sum(statuses.values())
     mirrors = len(range(0, args.reports, 10))
     print(f"ingest: {args.reports} reports + {mirrors} mirror copies in {elapsed:.0f} s: "
-          f"{args.reports / elapsed:.0f} reports/s ({copies_n / elapsed:.0f} copies/s), {args.workers} workers, "
-          f"batches of {args.batch}")
+          f"{args.reports / elapsed:.0f} reports/s ({copies_n / elapsed:.0f} copies/s) end to end, "
+          f"{args.workers} workers preparing, batches of {args.batch}")
+    print(f"  the writer alone (busy {busy:.0f} s, sharing the CPUs with the workers): {args.reports / busy:.0f} "
+          f"reports/s ({copies_n / busy:.0f} copies/s)")
     print(f"  statuses {statuses}; expected new={args.reports} near_duplicate={mirrors}")
     print(f"  near-duplicate lookups during ingest: {near_time[0]:.1f} s "
           f"({1000 * near_time[0] / copies_n:.2f} ms a copy)")
