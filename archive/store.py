@@ -273,6 +273,16 @@ class Archive:
                      for s in report.stats])
         return Stored(report_id, status)
 
+    def add_source(self, report_id: int, url: str, portal_id: str | None, fetch_id: int) -> None:
+        """One more URL where a report was found (a URL that redirected to its page)."""
+        fetched_at = self.db.conn.execute("SELECT fetched_at FROM fetches WHERE id = ?", (fetch_id,)).fetchone()[0]
+        with self.transaction():
+            self.db.conn.execute(
+                "INSERT INTO report_sources (report_id, url, portal_id, fetch_id, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(report_id, url) DO UPDATE SET "
+                "last_seen = excluded.last_seen, fetch_id = excluded.fetch_id",
+                (report_id, url, portal_id, fetch_id, fetched_at, fetched_at))
+
     # --- near duplicates --------------------------------------------------------------------------
     def _index(self) -> BandIndex:
         """The LSH index of every report's signature, built from report_minhash on first use."""

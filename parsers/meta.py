@@ -204,7 +204,7 @@ def choose_title(candidates: list[str]) -> str | None:
     reads like a 年报 title (a column header "信息公开年报" has no year), else the first."""
     fitting = [t for t in candidates if is_report_title(t) and len(t) <= 100]
     for text in fitting:
-        if _year_in(text):
+        if year_in(text):
             return text
     if fitting:
         return fitting[0]
@@ -214,7 +214,7 @@ def choose_title(candidates: list[str]) -> str | None:
 def year(title: str | None, lines: list[Line]) -> int | None:
     """The year the report covers: from its title, else the statistics period of its opening."""
     if title:
-        value = _year_in(title)
+        value = year_in(title)
         if value:
             return value
     patterns = _rx("year")
@@ -226,7 +226,7 @@ def year(title: str | None, lines: list[Line]) -> int | None:
     return None
 
 
-def _year_in(text: str) -> int | None:
+def year_in(text: str) -> int | None:
     m = _rx("year")[0].search(simplified(text))
     if not m:
         return None

@@ -39,13 +39,15 @@ class Entry:
 
 
 def load(name: str) -> dict[str, Any]:
-    """The parsed YAML file ``parsers/data/<name>.yaml``."""
+    """The parsed YAML file ``parsers/data/<name>.yaml`` (``"crawler:discovery"``: another
+    package's ``data/discovery.yaml``)."""
     return _load(name)
 
 
 @cache
 def _load(name: str) -> dict[str, Any]:
-    path = resources.files("parsers") / "data" / f"{name}.yaml"
+    package, _, stem = name.rpartition(":")
+    path = resources.files(package or "parsers") / "data" / f"{stem}.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:

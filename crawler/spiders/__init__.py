@@ -1,0 +1,1 @@
+"""The project's spiders (scrapy.cfg: ``scrapy list`` shows them)."""

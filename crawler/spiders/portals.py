@@ -1,0 +1,346 @@
+"""The spider: from each portal's home page to its 年报 columns, through every list page, to every
+report page and attachment.
+
+Roles of a request (``meta["role"]``): ``home``; ``hub`` (政务公开 / 信息公开目录, at most two hops
+from home); ``section`` (a 年报 column or one of its list pages); ``list_call`` (a Hanweb
+dataproxy or JSON list request); ``detail`` (a page that may be a report); ``attachment``.
+What a page is, and where its links lead, is decided by :mod:`crawler.discover`; what a detail
+page says, by the parsers. Every response becomes a :class:`crawler.items.Page` for the archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import FormRequest, Request, Response
+from twisted.python.failure import Failure
+
+from crawler import discover
+from crawler.discover import Link, ListCall
+from crawler.items import Page
+from crawler.progress import say
+from crawler.registry import Portal
+from parsers import sniff
+from parsers.clean import CleanOptions, clean
+from parsers.decode import decode
+from parsers.errors import NianbaoError
+from parsers.meta import is_report_title, year_in
+from parsers.record import Fetch, Report
+
+MAX_HUB_HOPS = 2
+_PRIORITY = {"attachment": 30, "detail": 20, "list_call": 10, "section": 10, "hub": 0, "home": 0}
+_THIN = 400  # a detail page with less text than this is a cover for its attachments
+
+
+@dataclass
+class PortalState:
+    """What the crawl knows of one portal while it runs."""
+
+    portal: Portal
+    hosts: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)  # canonical URLs (and list calls) requested
+    requested: int = 0
+    blocked: str | None = None
+    truncated: bool = False
+    sections: set[str] = field(default_factory=set)
+    list_pages: int = 0
+    robots_skipped: int = 0
+    pending: int = 0  # requests made and not yet answered
+    finished: bool = False
+
+    def owns(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return host in self.hosts or any(_same_site(host, h) for h in self.hosts)
+
+
+def _same_site(a: str, b: str) -> bool:
+    """Two hosts of one site: www.x.gov.cn and xxgk.x.gov.cn (never two IP addresses)."""
+    if not a or not b or a.replace(".", "").isdigit() or b.replace(".", "").isdigit():
+        return False
+    labels = 4 if a.endswith((".gov.cn", ".com.cn", ".org.cn", ".net.cn", ".edu.cn")) else 3
+    return a.split(".")[-labels + 1:] == b.split(".")[-labels + 1:] and len(a.split(".")) >= labels - 1
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portals"
+
+    def __init__(self, portals: list[Portal] | None = None, max_pages: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_pages = max_pages
+        self.states: dict[str, PortalState] = {}
+        for portal in portals or []:
+            hosts = {urlsplit(u).hostname or "" for u in (portal.home_url, *portal.section_urls)}
+            self.states[portal.id] = PortalState(portal, hosts)
+
+    # --- requests ---------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Request]:
+        for state in self.states.values():
+            say(f"portal {state.portal.id}: start — {state.portal.name} {state.portal.home_url}")
+            home = self._request(state, state.portal.home_url, "home")
+            if home is not None:
+                yield home
+            for url in state.portal.section_urls:
+                section = self._request(state, url, "section", section=url)
+                if section is not None:
+                    yield section
+
+    def _request(self, state: PortalState, url: str, role: str, **meta: Any) -> Request | None:
+        """A request for this portal, or None: seen already, off the portal's hosts, over its
+        page budget, or the portal is blocked."""
+        if state.blocked:
+            return None
+        url = discover.canonical(url)
+        call: ListCall | None = meta.get("call")
+        key = url if call is None else f"{url} {sorted((call.form or {}).items())}"
+        if key in state.seen:
+            return None
+        if role != "attachment" and not state.owns(url):
+            return None
+        if self.max_pages is not None and state.requested >= self.max_pages:
+            state.truncated = True
+            return None
+        state.seen.add(key)
+        state.requested += 1
+        state.pending += 1
+        meta = {"portal": state.portal.id, "role": role, **meta}
+        if call is not None and call.form is not None:
+            return FormRequest(url, formdata=call.form, callback=self.parse_list_call, errback=self.failed,
+                               meta=meta, priority=_PRIORITY[role], dont_filter=True)
+        callback = self.parse_list_call if call is not None else self.parse_page
+        return Request(url, callback=callback, errback=self.failed, meta=meta, priority=_PRIORITY[role],
+                       dont_filter=call is not None)
+
+    # --- responses --------------------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Page | Request]:
+        state = self.states[response.meta["portal"]]
+        try:
+            yield from self._parse_page(response, state)
+        finally:
+            self._answered(state)
+
+    def _parse_page(self, response: Response, state: PortalState) -> Iterator[Page | Request]:
+        role = response.meta["role"]
+        page = self._page(response, role)
+        if page.blocked or page.error:
+            yield page
+            return
+        if role in ("home", "section") or role == "hub":
+            state.hosts.add(urlsplit(response.url).hostname or "")  # a redirect to www. is still the portal
+        if role in ("detail", "attachment"):
+            yield from self._report(response, page, state)
+            return
+        yield page
+        text = self._text(response, page)
+        if text is None:
+            return
+        yield from self._walk(response, text, role, state)
+
+    def parse_list_call(self, response: Response) -> Iterator[Page | Request]:
+        state = self.states[response.meta["portal"]]
+        try:
+            yield from self._parse_list_call(response, state)
+        finally:
+            self._answered(state)
+
+    def _parse_list_call(self, response: Response, state: PortalState) -> Iterator[Page | Request]:
+        page = self._page(response, "list_call")
+        yield page
+        if page.blocked or page.error:
+            return
+        call: ListCall = response.meta["call"]
+        text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
+        found, calls = discover.read_list_response(call, text, response.url)
+        state.list_pages += 1
+        yield from self._list_items(state, found, response.meta.get("section"))
+        for following in calls:
+            request = self._request(state, following.url, "list_call", call=following,
+                                    section=response.meta.get("section"))
+            if request is not None:
+                yield request
+
+    def failed(self, failure: Failure) -> Iterator[Page]:
+        request = failure.request  # type: ignore[attr-defined]
+        state = self.states[request.meta["portal"]]
+        try:
+            yield from self._failed(failure, request, state)
+        finally:
+            self._answered(state)
+
+    def _failed(self, failure: Failure, request: Request, state: PortalState) -> Iterator[Page]:
+        if failure.check(IgnoreRequest):
+            state.robots_skipped += 1  # robots.txt forbids it (or the portal is blocked): nothing fetched
+            return
+        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+        yield Page(Fetch(state.portal.id, request.url, 0, {}, b"", datetime.now(UTC)), request.meta["role"],
+                   error=error)
+
+    def _answered(self, state: PortalState) -> None:
+        """One request of the portal answered; the portal is done when none is left (the
+        callback's own new requests were counted before this runs)."""
+        state.pending -= 1
+        if state.pending <= 0 and not state.finished:
+            state.finished = True
+            found = f"{len(state.sections)} 年报 section(s)" if state.sections else "no 年报 section found"
+            status = f"blocked ({state.blocked})" if state.blocked else found
+            say(f"portal {state.portal.id}: done — {status}, {state.requested} requests, "
+                f"{state.list_pages} list pages")
+
+    def dropped(self, request: Request) -> None:
+        portal = request.meta.get("portal")
+        if portal in self.states:
+            self._answered(self.states[portal])
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
+        return spider
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def _page(self, response: Response, role: str) -> Page:
+        state = self.states[response.meta["portal"]]
+        redirects = tuple(response.meta.get("redirect_urls", ()))
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        fetch = Fetch(state.portal.id, redirects[0] if redirects else response.url, response.status, headers,
+                      response.body, datetime.now(UTC), response.url)
+        page = Page(fetch, role, redirects=redirects)
+        reason = discover.challenge(response.status, response.body)
+        if reason:
+            state.blocked = reason
+            page.blocked, page.error = True, reason
+            self.logger.warning("portal %s: blocked (%s) at %s", state.portal.id, reason, response.url)
+        elif response.status >= 400:
+            page.error = f"HTTP {response.status}"
+        elif not response.body:
+            page.error = "empty body"
+        return page
+
+    def _text(self, response: Response, page: Page) -> str | None:
+        """A navigation page's text, or None (with the page's error set) when it is not HTML."""
+        kind = sniff.sniff(response.body)
+        if kind != sniff.HTML:
+            page.error = f"not a page: {kind}"
+            return None
+        return decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
+
+    def _walk(self, response: Response, text: str, role: str, state: PortalState) -> Iterator[Request]:
+        out = list(self._walk_links(response, text, role, state))
+        yield from out
+        if role != "section":
+            return
+        root = discover.parse(text)
+        if root is None:
+            return
+        # a list page reached through a pager that brought no new item ends the walk (a 下一页
+        # repeating the last page, or a page past the end that shows an empty list)
+        fresh = not response.meta.get("paged") or any(r.meta["role"] in ("detail", "attachment") for r in out)
+        if fresh:
+            for url in discover.next_pages(root, text, response.url, discover.links(root, response.url)):
+                request = self._request(state, url, "section", section=response.meta.get("section"), paged=True)
+                if request is not None:
+                    yield request
+
+    def _walk_links(self, response: Response, text: str, role: str, state: PortalState) -> Iterator[Request]:
+        root = discover.parse(text)
+        if root is None:
+            return
+        found = discover.links(root, response.url)
+        hop = response.meta.get("hop", 0)
+        section = response.meta.get("section")
+        for link in found:
+            kind = discover.classify(link)
+            if kind == "report" or (kind == "attachment" and role == "section"):
+                yield from self._list_items(state, [link], section)
+            elif (kind == "section" and role != "section") or (
+                    role == "section" and (kind == "section" or discover.is_year_column(link))):
+                request = self._request(state, link.url, "section", section=link.url)
+                if request is not None:
+                    yield request
+            elif kind == "hub" and role in ("home", "hub") and hop < MAX_HUB_HOPS:
+                request = self._request(state, link.url, "hub", hop=hop + 1)
+                if request is not None:
+                    yield request
+            elif role == "section" and discover.is_list_item(link):
+                yield from self._list_items(state, [link], section)
+        if role != "section":
+            return
+        state.sections.add(section or response.url)
+        state.list_pages += 1
+        yield from self._list_items(state, discover.embedded_records(text, response.url), section)
+        for call in discover.list_calls(text, response.url):
+            request = self._request(state, call.url, "list_call", call=call, section=section)
+            if request is not None:
+                yield request
+
+    def _list_items(self, state: PortalState, found: list[Link], section: str | None) -> Iterator[Request]:
+        for link in found:
+            kind = discover.classify(link)
+            if kind == "attachment":
+                context = {"title": link.text if is_report_title(link.text) else None, "published": link.date}
+                request = self._request(state, link.url, "attachment", context=context, section=section)
+            elif kind in ("report", None) and (kind == "report" or discover.is_list_item(link)):
+                request = self._request(state, link.url, "detail", context={"title": link.text,
+                                                                             "published": link.date},
+                                        section=section)
+            else:
+                continue
+            if request is not None:
+                yield request
+
+    def _report(self, response: Response, page: Page, state: PortalState) -> Iterator[Page | Request]:
+        context = response.meta.get("context") or {}
+        options = CleanOptions(url=response.url, content_type=page.fetch.headers.get("Content-Type"),
+                               region_hint=state.portal.region_code, where=response.url)
+        try:
+            report = clean(response.body, options)
+        except NianbaoError as error:
+            page.error = str(error)
+            yield page
+            return
+        role = response.meta["role"]
+        if role == "attachment":
+            _take_context(report, context)
+        is_report = "not_a_report" not in report.flags and bool(report.text)
+        if is_report:
+            page.report = report
+        yield page
+        if role != "detail" or sniff.sniff(response.body) != sniff.HTML:
+            return
+        thin = len(report.text) < _THIN or not is_report
+        if not thin:
+            return
+        title = report.title if report.title and is_report_title(report.title) else context.get("title")
+        if not title or not is_report_title(title):
+            return  # a news page's attachments are not reports
+        text = decode(response.body, options.content_type).text
+        root = discover.parse(text)
+        if root is None:
+            return
+        for link in discover.links(root, response.url):
+            if discover.classify(link) == "attachment":
+                request = self._request(state, link.url, "attachment", section=response.meta.get("section"),
+                                        context={"title": title, "published": report.published
+                                                 or context.get("published"), "detail": response.url})
+                if request is not None:
+                    yield request
+
+
+def _take_context(report: Report, context: dict[str, Any]) -> None:
+    """An attachment's record takes its detail page's title and date (a PDF's first line is
+    rarely its title; its file has no date)."""
+    title = context.get("title")
+    if title:
+        report.title = title
+        if "not_a_report" in report.flags and is_report_title(title):
+            report.flags.remove("not_a_report")
+        report.year = year_in(title) or report.year
+    if context.get("published"):
+        report.published = context["published"]
+    report.flag("attachment")
