@@ -222,7 +222,9 @@ def _create_page_html(text: str, url: str) -> list[str]:
         prefix, ext = words[-2], words[-1]
         if not re.fullmatch(r"[\w-]+", prefix) or not re.fullmatch(r"s?html?|jsp|php|aspx?", ext):
             continue
-        out += [urljoin(url, f"{prefix}.{ext}")] + [urljoin(url, f"{prefix}_{n}.{ext}") for n in range(1, total)]
+        first = urljoin(url, f"{prefix}.{ext}")
+        on_first = url == first or url == urljoin(url, "./")  # the directory serves the first page
+        out += ([] if on_first else [first]) + [urljoin(url, f"{prefix}_{n}.{ext}") for n in range(1, total)]
     return out
 
 

@@ -34,7 +34,7 @@ def crawl(portals: list[Portal], db: str, *, max_pages: int | None = None, local
 
     offline_public_suffixes()
     extra = {"NIANBAO_INCREMENTAL": incremental, **(extra or {})}
-    process = CrawlerProcess(settings(db, local=local, command=command, extra=extra), install_root_handler=True)
+    process = CrawlerProcess(settings(db, local=local, command=command, extra=extra))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, portals=portals, max_pages=max_pages)
     process.start()

@@ -82,8 +82,10 @@ def clean(body: bytes, options: CleanOptions | None = None) -> Report:
             # a bug of ours on an input nobody foresaw: one line for the user, the cause kept for us
             raise NianbaoError(f"internal error while cleaning ({type(error).__name__}: {error})",
                                options.where, "please report this page") from error
+    elif kind == sniff.OLE and attachments.is_word_binary(body):
+        _clean_attachment(body, "doc", options, report)
     elif kind == sniff.OLE:
-        raise UnsupportedInput("legacy Office file (.doc/.wps/.xls)", options.where,
+        raise UnsupportedInput("legacy Office file (.xls/.ppt)", options.where,
                                "convert it to DOCX or PDF first (e.g. libreoffice --headless --convert-to docx)")
     elif kind == sniff.XLSX:
         raise UnsupportedInput("spreadsheet (.xlsx)", options.where, "annual reports are read from HTML, PDF or DOCX")
@@ -198,8 +200,11 @@ def _parse(text: str, options: CleanOptions, report: Report) -> HtmlElement:
 
 
 def _clean_attachment(body: bytes, kind: str, options: CleanOptions, report: Report) -> None:
-    extract = attachments.pdf_lines if kind == sniff.PDF else attachments.docx_lines
+    extract = {sniff.PDF: attachments.pdf_lines, sniff.DOCX: attachments.docx_lines, "doc": attachments.doc_lines}[kind]
     pairs = extract(body, options.where)
+    if pairs and pairs[0][0] == "\x00catdoc":
+        pairs = pairs[1:]
+        report.flag("converted_by_catdoc")
     report.encoding = kind
     report.flag("attachment")
     lines = [Line(text, True, "row" if is_row else "p") for text, is_row in pairs]
