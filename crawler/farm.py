@@ -363,7 +363,8 @@ def compile_route(path: str, spec: dict, directory: Path) -> Route:
         return DataproxyRoute(columns, spec["record"]) if "record" in spec else DataproxyRoute(columns)
     if "json_list" in spec:
         return JsonListRoute(_records(spec["json_list"]))
-    kind = spec.get("content_type") or content_type(spec.get("file") or path)
+    served = path if Path(path.split("?")[0]).suffix.lower() in _TYPES else spec.get("file") or path
+    kind = spec.get("content_type") or content_type(served)  # by the URL's extension, as servers do
     if spec.get("charset"):
         kind += f"; charset={spec['charset']}"
     headers = {"Content-Type": kind, **(spec.get("headers") or {})}
