@@ -191,6 +191,12 @@ class Archive:
                  len(fetch.body), error))
         return int(cursor.lastrowid)
 
+    def note_fetch_error(self, fetch_id: int, error: str) -> None:
+        """Say why nothing was made of a stored response (e.g. the cleaner could not read it);
+        an error already recorded is kept."""
+        with self.transaction():
+            self.db.conn.execute("UPDATE fetches SET error = ? WHERE id = ? AND error IS NULL", (error[:500], fetch_id))
+
     def raw_body(self, sha256: str) -> bytes:
         """The stored raw body with this digest, decompressed."""
         row = self.db.conn.execute("SELECT codec, data FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()

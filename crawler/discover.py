@@ -401,6 +401,42 @@ def _page_count(data: object) -> int | None:
     return None
 
 
+# --- a detail page's own words ------------------------------------------------------------------------------
+def prose_length(root: lxml_html.HtmlElement) -> int:
+    """Characters of the page outside links, scripts and styles: a full report has thousands, a
+    cover page for attachments (title, date, 附件：…) and its navigation far fewer."""
+    total = 0
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "option", "textarea", "noscript"):
+            continue
+        for piece in (el.text, *(child.tail for child in el)):
+            if piece:
+                total += len(piece.strip())
+    return total
+
+
+def page_title(root: lxml_html.HtmlElement) -> str | None:
+    """The page's report title: an <h1>–<h3> or meta ArticleTitle that reads like one, else <title>."""
+    for text in (*root.xpath("//meta[@name='ArticleTitle']/@content"),
+                 *[squash(h.text_content()) for h in root.iter("h1", "h2", "h3")]):
+        if text and is_report_title(text):
+            return squash(text)
+    title = root.findtext(".//title")
+    return squash(title) if title else None
+
+
+def page_date(root: lxml_html.HtmlElement) -> str | None:
+    """The page's publish date: meta PubDate, else the first date printed on it."""
+    values = [*root.xpath("//meta[@name='PubDate' or @name='pubdate' or @name='publishdate']/@content"),
+              root.text_content()]
+    for value in values:
+        found = _DATE.search(value)
+        if found:
+            y, m, d = found.groups()
+            return f"{y}-{int(m):02d}-{int(d):02d}"
+    return None
+
+
 # --- WAF challenges ------------------------------------------------------------------------------------------
 def challenge(status: int, body: bytes) -> str | None:
     """Why this response is a WAF's JavaScript challenge rather than the page, or None."""

@@ -1,6 +1,8 @@
 """The archive writer of a crawl: every :class:`crawler.items.Page` becomes a row of ``fetches``
-(its raw body kept once per digest), and its report, if any, goes through
-:meth:`archive.store.Archive.store_report` — the same single writer path as ``reprocess``.
+(its raw body kept once per digest); a detail page or attachment is cleaned in a worker process
+(:mod:`crawler.cleaning`, ``NIANBAO_CLEAN_WORKERS``, default one per core) and its report, if it
+is one, goes through :meth:`archive.store.Archive.store_report` — the same single writer path as
+``reprocess``. All writes happen on the reactor's thread, one at a time.
 
 It also keeps the per-portal tallies that the progress lines and the end-of-crawl summary show,
 and records the summary in ``crawl_runs``.
@@ -8,10 +10,15 @@ and records the summary in ``crawl_runs``.
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
 from collections import Counter
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 from archive.store import Archive
+from crawler.cleaning import Cleaned, clean_page
 from crawler.items import Page
 
 TALLIES = ("pages", "list_pages", "reports", "new", "updated", "unchanged", "duplicate", "near_duplicate",
@@ -26,6 +33,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.tallies: dict[str, Counter[str]] = {}
+        self.pool: Executor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -34,6 +42,9 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        workers = self.crawler.settings.getint("NIANBAO_CLEAN_WORKERS", 0) or os.cpu_count() or 1
+        # spawn, not fork: the crawler process runs threads (DNS, the reactor's pool)
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self.archive = Archive(self.path)
         self.run_id = self.archive.begin_run(self.command)
         for state in self.crawler.spider.states.values():
@@ -41,7 +52,7 @@ class ArchivePipeline:
             self.archive.store_portal(p.id, p.name, p.home_url, p.region_code, p.kind)
             self.tallies[p.id] = Counter(dict.fromkeys(TALLIES, 0))
 
-    def process_item(self, item: Page) -> Page:
+    async def process_item(self, item: Page) -> Page:
         assert self.archive is not None
         portal_id = item.fetch.portal_id or ""
         tally = self.tallies.setdefault(portal_id, Counter())
@@ -53,8 +64,15 @@ class ArchivePipeline:
             tally["blocked"] += 1
         elif item.error:
             tally["errors"] += 1
+        elif item.role in ("detail", "attachment") and item.report is None:
+            cleaned = await self._clean(item)
+            if cleaned.error:
+                self.archive.note_fetch_error(fetch_id, cleaned.error)
+                tally["errors"] += 1
+            item.report = cleaned.report
+            item.prepared = cleaned.prepared
         if item.report is not None:
-            stored = self.archive.store_report(item.report, fetch_id, portal_id)
+            stored = self.archive.store_report(item.report, fetch_id, portal_id, item.prepared)
             tally["reports"] += 1
             tally[stored.status] += 1
             if item.role == "attachment":
@@ -63,7 +81,17 @@ class ArchivePipeline:
                 self.archive.add_source(stored.report_id, url, portal_id, fetch_id)
         return item
 
+    async def _clean(self, item: Page) -> Cleaned:
+        state = self.crawler.spider.states.get(item.fetch.portal_id)
+        region = state.portal.region_code if state is not None else None
+        args = (item.fetch.body, item.fetch.final_url or item.fetch.url, item.fetch.headers.get("Content-Type"),
+                region, item.role, item.context or {})
+        assert self.pool is not None
+        return await asyncio.wrap_future(self.pool.submit(clean_page, *args))
+
     def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
         if self.archive is None:
             return
         self.archive.finish_run(self.run_id or 0, self.summary())

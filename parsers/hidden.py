@@ -10,6 +10,7 @@ first two when inline.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,8 +53,10 @@ _SIMPLE_SELECTOR = re.compile(r"(?:^|[\s>+~])\s*(?:[a-zA-Z0-9]*)([.#])([\w-]+)\s
 _ANY = re.compile("|".join(f"(?P<{reason}>{rx.pattern})" for reason, rx in _DECLS), re.I)
 
 
+@lru_cache(maxsize=8192)
 def style_reason(style: str) -> str | None:
-    """How a CSS declaration block hides its element, or None if it does not."""
+    """How a CSS declaration block hides its element, or None if it does not (cached: pasted
+    Word tables repeat one style on every cell)."""
     m = _ANY.search(style)
     if m:
         return m.lastgroup

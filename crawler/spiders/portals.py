@@ -28,15 +28,13 @@ from crawler.items import Page
 from crawler.progress import say
 from crawler.registry import Portal
 from parsers import sniff
-from parsers.clean import CleanOptions, clean
 from parsers.decode import decode
-from parsers.errors import NianbaoError
-from parsers.meta import is_report_title, year_in
-from parsers.record import Fetch, Report
+from parsers.meta import is_report_title
+from parsers.record import Fetch
 
 MAX_HUB_HOPS = 2
 _PRIORITY = {"attachment": 30, "detail": 20, "list_call": 10, "section": 10, "hub": 0, "home": 0}
-_THIN = 400  # a detail page with less text than this is a cover for its attachments
+_COVER_PROSE = 1500  # a detail page with less prose than this (outside links) is a cover for its attachments
 
 
 @dataclass
@@ -134,7 +132,7 @@ class PortalSpider(scrapy.Spider):
         if role in ("home", "section") or role == "hub":
             state.hosts.add(urlsplit(response.url).hostname or "")  # a redirect to www. is still the portal
         if role in ("detail", "attachment"):
-            yield from self._report(response, page, state)
+            yield from self._detail(response, page, state)
             return
         yield page
         text = self._text(response, page)
@@ -294,53 +292,29 @@ class PortalSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _report(self, response: Response, page: Page, state: PortalState) -> Iterator[Page | Request]:
+    def _detail(self, response: Response, page: Page, state: PortalState) -> Iterator[Page | Request]:
+        """A detail page or attachment goes to the pipeline, which cleans it; a detail page that is
+        only a cover for attachments (little prose of its own) has them fetched too."""
         context = response.meta.get("context") or {}
-        options = CleanOptions(url=response.url, content_type=page.fetch.headers.get("Content-Type"),
-                               region_hint=state.portal.region_code, where=response.url)
-        try:
-            report = clean(response.body, options)
-        except NianbaoError as error:
-            page.error = str(error)
-            yield page
-            return
-        role = response.meta["role"]
-        if role == "attachment":
-            _take_context(report, context)
-        is_report = "not_a_report" not in report.flags and bool(report.text)
-        if is_report:
-            page.report = report
+        page.context = context
         yield page
-        if role != "detail" or sniff.sniff(response.body) != sniff.HTML:
+        if response.meta["role"] != "detail" or sniff.sniff(response.body) != sniff.HTML:
             return
-        thin = len(report.text) < _THIN or not is_report
-        if not thin:
-            return
-        title = report.title if report.title and is_report_title(report.title) else context.get("title")
-        if not title or not is_report_title(title):
-            return  # a news page's attachments are not reports
-        text = decode(response.body, options.content_type).text
+        text = decode(response.body, page.fetch.headers.get("Content-Type")).text
         root = discover.parse(text)
         if root is None:
             return
-        for link in discover.links(root, response.url):
-            if discover.classify(link) == "attachment":
-                request = self._request(state, link.url, "attachment", section=response.meta.get("section"),
-                                        context={"title": title, "published": report.published
-                                                 or context.get("published"), "detail": response.url})
-                if request is not None:
-                    yield request
-
-
-def _take_context(report: Report, context: dict[str, Any]) -> None:
-    """An attachment's record takes its detail page's title and date (a PDF's first line is
-    rarely its title; its file has no date)."""
-    title = context.get("title")
-    if title:
-        report.title = title
-        if "not_a_report" in report.flags and is_report_title(title):
-            report.flags.remove("not_a_report")
-        report.year = year_in(title) or report.year
-    if context.get("published"):
-        report.published = context["published"]
-    report.flag("attachment")
+        files = [link for link in discover.links(root, response.url) if discover.classify(link) == "attachment"]
+        if not files or discover.prose_length(root) >= _COVER_PROSE:
+            return
+        title = discover.page_title(root) or ""
+        if not is_report_title(title):
+            title = context.get("title") or ""
+        if not is_report_title(title):
+            return  # a news page's attachments are not reports
+        published = context.get("published") or discover.page_date(root)
+        for link in files:
+            request = self._request(state, link.url, "attachment", section=response.meta.get("section"),
+                                    context={"title": title, "published": published, "detail": response.url})
+            if request is not None:
+                yield request
