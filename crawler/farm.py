@@ -87,7 +87,12 @@ def load_portal(directory: Path) -> Portal:
     if meta.get("site"):
         from crawler import farm_gen
 
-        for label, routes in farm_gen.site_routes(directory, meta).items():
+        try:
+            generated = farm_gen.site_routes(directory, meta)
+        except (KeyError, ValueError, TypeError, OSError, yaml.YAMLError) as error:
+            raise FarmError(f"bad site block ({type(error).__name__}: {error})", where,
+                            "see tests/farm/README.md") from None
+        for label, routes in generated.items():
             specs.setdefault(label, {})
             specs[label] = {**routes, **specs[label]}  # routes written by hand win over generated ones
     for label, routes in specs.items():

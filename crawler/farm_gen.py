@@ -129,13 +129,16 @@ class Site:
         if kind == "mirror":
             official = self.official(raw["mirror_of"])
             title, agency, year = official.title, official.agency, official.year
-            raw = {**raw, "date": raw.get("date") or official.date}
+            raw = {**raw, "date": raw.get("date") or official.date, "place": official.raw["place"],
+                   "region_code": official.raw["region_code"]}
         if title is None:
             title = f"{agency}{year}年政府信息公开工作年度报告"
         date = str(raw.get("date") or self._default_date(year, title))
         entry = Entry(kind, title, date, "", "", section, raw, year, agency if kind != "other" else None)
-        entry.path = raw.get("path") or fill(self.skin["detail_path"], {**entry.values, **self._section_values(
-            section)})
+        template = (self.sections.get(section) or {}).get("detail_path") or self.skin["detail_path"]
+        code = raw.get("region_code", self.values["region_code"])  # a mirror files a copy under its region
+        entry.path = raw.get("path") or fill(template, {**entry.values, **self._section_values(section),
+                                                        "region_code": code})
         entry.link = raw.get("via") or entry.path
         if raw.get("attachment"):
             ext = raw.get("ext") or Path(str(raw["attachment"])).suffix.lstrip(".") or str(raw["attachment"])
@@ -175,9 +178,14 @@ class Site:
         for entry in site.entries:
             if entry.kind == "report" and entry.year == ref["year"] and ref.get("agency", entry.agency) == \
                     entry.agency and not entry.raw.get("file"):
-                entry.raw = {**entry.raw, "portal": ref["portal"], "place": site.place}
+                entry.raw = {**entry.raw, "portal": ref["portal"], "place": site.place,
+                             "region_code": site.values["region_code"]}
                 return entry
         raise KeyError(f"no generated {ref['year']} report of {ref.get('agency', '')} in {ref['portal']}")
+
+    def render(self, template: str, values: dict) -> str:
+        """One of the skin's templates, filled with the site's names and ``values``."""
+        return fill(self.skin[template], {**self.values, **values})
 
     def robots(self) -> str:
         return self.spec.get("robots", self.skin["robots"])
@@ -191,8 +199,8 @@ class Site:
         return spec
 
     def page(self, main: str, title: str, crumbs: str, column: str = "", metas: str = "") -> dict:
-        nav = "".join(fill(self.skin["nav_item"], {"url": u, "title": t}) for t, u in self.spec.get("nav") or [])
-        return self.encode(fill(self.skin["layout"], {**self.values, "main": main, "page_title": title, "nav": nav,
+        nav = "".join(self.render("nav_item", {"url": u, "title": t}) for t, u in self.spec.get("nav") or [])
+        return self.encode(self.render("layout", {"main": main, "page_title": title, "nav": nav,
                                                       "crumbs": crumbs, "column": column, "column_name": column,
                                                       "metas": metas}))
 
@@ -201,7 +209,7 @@ class Site:
         out = []
         for target in targets:
             title, url = (self.title_of(target), target) if isinstance(target, str) else target
-            out.append(fill(self.skin["link"], {"url": url, "title": title, "date": ""}))
+            out.append(self.render("link", {"url": url, "title": title, "date": ""}))
         return "".join(out)
 
     def _parents(self) -> dict[str, str]:
@@ -223,7 +231,7 @@ class Site:
             chain.append((path, self.title_of(path)))
             path = self.parents.get(path)
         chain.append(("/", "首页"))
-        links = [fill(self.skin["crumb"], {"url": u, "title": t}) for u, t in reversed(chain)]
+        links = [self.render("crumb", {"url": u, "title": t}) for u, t in reversed(chain)]
         return self.skin["crumb_sep"].join(links + ([last] if last else []))
 
 
@@ -235,10 +243,10 @@ def site_routes(directory: Path, meta: dict) -> dict[str, dict[str, dict]]:
     site = Site(directory, meta)
     routes: dict[str, dict[str, dict]] = {"": {}}
     main = routes[""]
-    main["/"] = site.page(fill(site.skin["home"], {"blocks": _home_blocks(site)}), site.values["site_name"], "")
+    main["/"] = site.page(site.render("home", {"blocks": _home_blocks(site)}), site.values["site_name"], "")
     for path, spec in site.channels.items():
         links = site.links(spec.get("links") or [])
-        body = fill(site.skin["channel"], {"title": spec["title"], "links": links, "items": links})
+        body = site.render("channel", {"title": spec["title"], "links": links, "items": links})
         main[path] = site.page(body, spec["title"], site.crumbs(path), spec["title"])
     for path, spec in site.sections.items():
         _render_section(site, path, spec, routes)
@@ -253,12 +261,12 @@ def _home_blocks(site: Site) -> str:
     for block in site.spec.get("home") or []:
         if "from" in block:
             entries = [e for e in site.by_section[block["from"]] if e.kind != "link"][:block.get("count", 6)]
-            links = "".join(fill(site.skin["link"], {"url": e.link, "title": e.title, "date": e.date})
+            links = "".join(site.render("link", {"url": e.link, "title": e.title, "date": e.date})
                             for e in entries)
         else:
             links = site.links(block.get("links") or [])
         more = block.get("more") or block.get("from") or "/"
-        blocks.append(fill(site.skin["home_block"], {"title": block["title"], "url": more, "links": links}))
+        blocks.append(site.render("home_block", {"title": block["title"], "url": more, "links": links}))
     return "\n".join(blocks)
 
 
@@ -272,7 +280,7 @@ def _render_section(site: Site, path: str, spec: dict, routes: dict) -> None:
     records = [{"title": e.title, "url": e.link, "date": e.date} for e in entries]
 
     def list_page(items: str, pager_html: str) -> dict:
-        body = fill(site.skin["list"], {"title": spec["title"], "items": items, "pager": pager_html,
+        body = site.render("list", {"title": spec["title"], "items": items, "pager": pager_html,
                                         "parent": site.title_of(parent) if parent != "/" else "首页",
                                         "siblings": siblings})
         return site.page(body, spec["title"], site.crumbs(path), spec["title"])
@@ -293,7 +301,7 @@ def _render_section(site: Site, path: str, spec: dict, routes: dict) -> None:
         names = [f"{stem}.{ext}" if i == 0 else f"{stem}_{i}.{ext}" for i in range(len(chunks))]
         for i, chunk in enumerate(chunks):
             if pager == "trs_script":
-                paging = fill(site.skin["pager_trs_script"], {"count": len(chunks), "current": i, "ext": ext})
+                paging = site.render("pager_trs_script", {"count": len(chunks), "current": i, "ext": ext})
             else:
                 paging = _links_pager(site, names, i, len(entries))
             main[path + names[i]] = list_page(items(chunk), paging)
@@ -308,7 +316,7 @@ def _render_section(site: Site, path: str, spec: dict, routes: dict) -> None:
     elif pager == "dataproxy":  # Hanweb: first page inline, all records from dataproxy.jsp
         column, unit = str(spec["column"]), str(spec.get("unit", 4000 + number(path) % 5000))
         inline = "\n".join(fill(site.skin["hanweb_record"], r) for r in records[:per_page])
-        shell = fill(site.skin["hanweb_list"], {**site.values, "column": column, "unit": unit, "records": inline,
+        shell = site.render("hanweb_list", {"column": column, "unit": unit, "records": inline,
                                                "per_page": per_page, "total": len(records)})
         main[path] = list_page("", shell)
         if path.endswith("/index.html"):
@@ -317,7 +325,7 @@ def _render_section(site: Site, path: str, spec: dict, routes: dict) -> None:
         proxy["dataproxy"][column] = records
     elif pager == "json":  # a Vue shell calling /api/list?channelId=…
         channel = str(spec["channel"])
-        main[path] = list_page("", fill(site.skin["json_list"], {"channel": channel, "per_page": per_page}))
+        main[path] = list_page("", site.render("json_list", {"channel": channel, "per_page": per_page}))
         api = main.setdefault("/api/list", {"json_list": {}})
         api["json_list"][channel] = records
     else:
@@ -334,7 +342,7 @@ def _links_pager(site: Site, urls: list[str], current: int, total: int) -> str:
     def short(i: int) -> str:
         return urls[i] if "?" in urls[i] else urls[i].rsplit("/", 1)[-1]
 
-    return fill(site.skin["pager_links"], {"total": total, "current1": current + 1, "count": len(urls),
+    return site.render("pager_links", {"total": total, "current1": current + 1, "count": len(urls),
                                            "first": short(0), "prev": short(max(current - 1, 0)),
                                            "next": short(min(current + 1, last)), "last": short(last),
                                            "numbers": numbers})
@@ -363,7 +371,7 @@ def _detail_page(site: Site, entry: Entry) -> dict:
     raw = entry.raw
     if entry.attachment:
         url = (f"{{{{origin:{entry.host}}}}}" if entry.host else "") + entry.attachment
-        body = fill(site.skin["attachment_body"], {"title": entry.title, "url": url,
+        body = site.render("attachment_body", {"title": entry.title, "url": url,
                                                    "file_name": entry.title + "." + entry.attachment.rsplit(".")[-1]})
     elif entry.kind == "other":
         body = _other_body(site, entry)
@@ -381,7 +389,7 @@ def _detail_page(site: Site, entry: Entry) -> dict:
               "source": entry.agency or raw.get("source") or site.values["site_name"],
               "index_no": f"{site.values['region_code']}-{entry.values['id6']}/{entry.date[:4]}-{entry.values['id4']}",
               "id": entry.values["id5"], "hits": 10 + number(entry.path) % 500,
-              "related": "".join(fill(site.skin["link"], {"url": e.link, "title": e.title, "date": e.date})
+              "related": "".join(site.render("link", {"url": e.link, "title": e.title, "date": e.date})
                                  for e in related)}
     metas = "\n".join(f'<meta name="{k}" content="{v}" />' for k, v in (
         ("ArticleTitle", entry.title), ("PubDate", f"{entry.date} {values['time']}"),
