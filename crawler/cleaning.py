@@ -17,6 +17,8 @@ from parsers.errors import NianbaoError
 from parsers.meta import is_report_title, year_in
 from parsers.record import Report
 
+_COVER_TEXT = 1000  # a cover page's clean text (metadata, title, 附件 line) is shorter than any report
+
 
 @dataclass(slots=True)
 class Cleaned:
@@ -37,6 +39,8 @@ def clean_page(body: bytes, url: str, content_type: str | None, region_hint: str
         take_context(report, context)
     if "not_a_report" in report.flags or not report.text:
         return Cleaned(None, not_a_report=True)
+    if context.get("cover") and len(report.text) < _COVER_TEXT:
+        return Cleaned(None, not_a_report=True)  # its attachments are the report
     return Cleaned(report, prepare(report, report.url or url))
 
 

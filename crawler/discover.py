@@ -35,7 +35,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}|[二][〇零○Ｏ][〇零○Ｏ一二三四
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 _QUOTED_URL = re.compile(r"""['"]((?:https?://|/|\./|\.\./)[^'"\s<>]+|[\w./-]+\.(?:s?html?|jsp|aspx?|php)(?:\?[^'"\s<>]*)?)['"]""")
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
-_JS_ASSIGN = r"""(?:var\s+|let\s+|const\s+|[,{]\s*|\b)['"]?{name}['"]?\s*[:=]\s*['"]?(\w+)"""
+_JS_ASSIGN = r"""(?:var\s+|let\s+|const\s+|[,{]\s*|\b)['"]?{name}['"]?\s*[:=]\s*(?:"([^"]*)"|'([^']*)'|(\d+)\b)"""
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _DATAPROXY = re.compile(r"""[^'"\s<>()]*dataproxy\.jsp[^'"\s<>()]*""", re.I)
 _PAGE_KEYS = ("page", "pageNo", "pageNum", "pageIndex", "currentPage", "curPage", "pageNumber", "current", "p")
@@ -173,6 +173,21 @@ def is_list_item(link: Link) -> bool:
     return bool(_YEAR.search(text)) and ("报告" in text or "年报" in text)
 
 
+def is_unit(link: Link) -> bool:
+    """On a 部门信息公开 / 乡镇信息公开 page, a link to one unit's own open-government pages (its
+    text a body's name: 县教育局, 市政务服务和大数据管理局, 灵城街道, 新宁镇人民政府), where its 年报
+    column is."""
+    text = simplified(link.text).strip()
+    return 2 < len(text) <= 24 and not _YEAR.search(text) and bool(_unit_rx().search(text))
+
+
+@cache
+def _unit_rx() -> re.Pattern[str]:
+    from parsers.meta import agency_suffix
+
+    return agency_suffix()
+
+
 def is_year_column(link: Link) -> bool:
     """A column per year inside a 年报 column ("2023年", "2022年度")."""
     return bool(re.fullmatch(r"(?:19|20)\d{2}\s*年?度?", squash(link.text)))
@@ -229,11 +244,12 @@ def _create_page_html(text: str, url: str) -> list[str]:
 
 
 def _js_value(text: str, token: str) -> str:
-    """A script argument's value: itself, or the literal a ``var`` assigned to it."""
+    """A script argument's value: itself, or the literal (string or number) assigned to that
+    name anywhere in the script (``var countPage = 4``, ``data: {channelId: "12"}``)."""
     if not re.fullmatch(r"[A-Za-z_$][\w$]*", token):
         return token
     found = re.search(_JS_ASSIGN.replace("{name}", re.escape(token)), text)
-    return found.group(1) if found else ""
+    return next((g for g in found.groups() if g is not None), "") if found else ""
 
 
 # --- list shells: Hanweb dataproxy and JSON APIs --------------------------------------------------------------
@@ -302,9 +318,18 @@ def _json_call(code: str, literal: str, after: int, url: str) -> ListCall:
     parts = urlsplit(target)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     nearby = code[after:after + 400]
-    for key, value in re.findall(r"['\"]?(\w+)['\"]?\s*:\s*['\"]?([\w-]+)['\"]?", nearby):
-        if key not in ("url", "type", "method", "dataType", "success", "async", "contentType") and key not in query:
-            query[key] = value
+    skip = ("url", "type", "method", "dataType", "success", "async", "contentType", "params", "data", "headers")
+    for key, raw in re.findall(r"""['"]?(\w+)['"]?\s*:\s*("[^"]*"|'[^']*'|[\w.$-]+)""", nearby):
+        if key in skip or key in query:
+            continue
+        if raw[:1] in "'\"" or raw.isdigit():
+            query[key] = raw.strip("'\"")
+        elif key in _PAGE_KEYS:
+            query[key] = "1"
+        else:  # a variable (vm.size, this.channelId): its literal elsewhere in the script
+            value = _js_value(code, raw.split(".")[-1])
+            if value:
+                query[key] = value
     page_key = next((k for k in query if k in _PAGE_KEYS), None)
     if page_key is None:
         page_key = next((k for k in _PAGE_KEYS if re.search(rf"['\"?&]{k}['\"]?\s*[:=]", code)), "page")

@@ -55,6 +55,27 @@ class Host:
     address: str | None = None
     log: Counter = field(default_factory=Counter)
 
+    def find(self, key: str) -> Route | None:
+        """The route for a request key: exact; else the route of the same path whose parameters are the most
+        of the request's (``?ClassID=13&page=99`` or ``&sid=…`` still finds ``?ClassID=13``, as a dynamic
+        page ignores what it does not know); else the bare path; else a folder's index page."""
+        if key in self.routes:
+            return self.routes[key]
+        path, _, query = key.partition("?")
+        asked = set(parse_qsl(query, keep_blank_values=True))
+        best, best_size = None, 0
+        for candidate, route in self.routes.items():
+            head, _, params = candidate.partition("?")
+            if head == path and params:
+                wanted = set(parse_qsl(params, keep_blank_values=True))
+                if wanted <= asked and len(wanted) > best_size:
+                    best, best_size = route, len(wanted)
+        if best is not None or path in self.routes:
+            return best or self.routes[path]
+        if path.endswith("/"):
+            return next((self.routes[path + i] for i in _INDEXES if path + i in self.routes), None)
+        return None
+
 
 @dataclass(slots=True)
 class Portal:
@@ -489,9 +510,7 @@ class FarmResource:
             return waf_challenge(portal.waf, uri)
         key = route_key(uri)
         path = key.split("?")[0]
-        route = host.routes.get(key) or host.routes.get(path)
-        if route is None and path.endswith("/"):
-            route = next((host.routes[path + i] for i in _INDEXES if path + i in host.routes), None)
+        route = host.find(key)
         if route is not None:
             return route.reply(Context(uri, request.method.decode(), _params(request)))
         return serve_file(host.files, path)

@@ -677,7 +677,8 @@ EXPECT_HEADER = """\
 # Ground truth of this portal, written by `python -m crawler.farm_gen expect` from portal.yaml's site block
 # (format: tests/farm/README.md). reports: what a correct crawl stores, each exactly once; mirror_of: copies
 # that must merge into the official report; not_reports: pages that must never become reports (status: when
-# not 200); never_fetched: robots.txt-disallowed paths; blocked: every path answers a WAF challenge.
+# not 200); never_fetched: robots.txt-disallowed paths; blocked: every path answers a WAF challenge, and
+# behind_waf lists what it hides (each path answers the challenge's status).
 """
 
 
@@ -686,7 +687,7 @@ def expectations(directory: Path, meta: dict) -> dict:
     site = Site(directory, meta)
     disallowed = [line.split(":", 1)[1].strip() for line in site.robots().splitlines()
                   if line.lower().startswith("disallow:") and line.split(":", 1)[1].strip()]
-    reports, mirrors, others, never = [], [], [], []
+    reports, mirrors, others, never, hidden = [], [], [], [], []
     for entry in site.entries:
         if entry.kind == "link":
             continue
@@ -695,8 +696,11 @@ def expectations(directory: Path, meta: dict) -> dict:
         if any(p.startswith(d) for p in paths for d in disallowed):
             never += [p for p in dict.fromkeys(paths) if any(p.startswith(d) for d in disallowed)]
             continue
+        if meta.get("waf"):  # reports or not, nothing behind the challenge can be read
+            hidden.append({"path": entry.link, "title": entry.title, "status": meta["waf"]})
+            continue
         status = entry.raw.get("expect_status")
-        if entry.kind == "other" or status or meta.get("waf"):
+        if entry.kind == "other" or status:
             item = {"path": entry.link, "title": entry.title}
             if status:
                 item["status"] = status
@@ -709,6 +713,8 @@ def expectations(directory: Path, meta: dict) -> dict:
                 item["host"] = entry.host
         if entry.link != entry.path:
             item["via"] = entry.link
+        if entry.raw.get("fail_first"):
+            item["fails_first"] = entry.raw["fail_first"]  # answers 500 that many times: a crawler must retry
         if entry.kind == "mirror":
             official = site.official(entry.raw["mirror_of"])
             item["of"] = {"portal": entry.raw["mirror_of"]["portal"], "path": official.attachment or official.path}
@@ -719,6 +725,8 @@ def expectations(directory: Path, meta: dict) -> dict:
     if meta.get("waf"):
         truth["blocked"] = True
     truth.update(reports=reports, mirror_of=mirrors, not_reports=others, never_fetched=never)
+    if hidden:
+        truth["behind_waf"] = hidden
     return truth
 
 

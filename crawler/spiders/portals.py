@@ -261,8 +261,15 @@ class PortalSpider(scrapy.Spider):
                 request = self._request(state, link.url, "section", section=link.url)
                 if request is not None:
                     yield request
-            elif kind == "hub" and role in ("home", "hub") and hop < MAX_HUB_HOPS:
+            elif kind == "hub" and role in ("home", "hub") and hop < MAX_HUB_HOPS and not response.meta.get("unit"):
                 request = self._request(state, link.url, "hub", hop=hop + 1)
+                if request is not None:
+                    yield request
+            elif (kind is None and role == "hub" and hop >= 1 and not response.meta.get("unit")
+                  and discover.is_unit(link)):
+                # a department's or township's own pages, one hop below 部门/乡镇信息公开: only its
+                # sections and reports are followed from there
+                request = self._request(state, link.url, "hub", hop=hop + 1, unit=True)
                 if request is not None:
                     yield request
             elif role == "section" and discover.is_list_item(link):
@@ -293,11 +300,20 @@ class PortalSpider(scrapy.Spider):
                 yield request
 
     def _detail(self, response: Response, page: Page, state: PortalState) -> Iterator[Page | Request]:
-        """A detail page or attachment goes to the pipeline, which cleans it; a detail page that is
-        only a cover for attachments (little prose of its own) has them fetched too."""
-        context = response.meta.get("context") or {}
+        """A detail page or attachment goes to the pipeline, which cleans it. A detail page that is
+        only a cover for attachments (a report title, little prose of its own, links to files)
+        has them fetched, and is marked ``cover`` so that its few lines are not stored as the
+        report its attachments are."""
+        context = dict(response.meta.get("context") or {})
         page.context = context
+        requests = list(self._attachments(response, page, state, context))
+        if requests:
+            context["cover"] = True
         yield page
+        yield from requests
+
+    def _attachments(self, response: Response, page: Page, state: PortalState,
+                     context: dict[str, Any]) -> Iterator[Request]:
         if response.meta["role"] != "detail" or sniff.sniff(response.body) != sniff.HTML:
             return
         text = decode(response.body, page.fetch.headers.get("Content-Type")).text
