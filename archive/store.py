@@ -210,12 +210,12 @@ class Archive:
         """Store a cleaned report: a new one, a new version of a known one (same source URL, new
         text), or one more source of a known one (same text from another URL). ``prepared`` is
         :func:`prepare`'s result when the caller computed it already."""
-        fetch = self.db.conn.execute("SELECT sha256, fetched_at, url FROM fetches WHERE id = ?",
+        fetch = self.db.conn.execute("SELECT sha256, fetched_at, coalesce(final_url, url) FROM fetches WHERE id = ?",
                                      (fetch_id,)).fetchone()
         if fetch is None:
             raise KeyError(f"fetch {fetch_id}")
-        raw_sha256, fetched_at, fetch_url = fetch
-        url = report.url or fetch_url
+        raw_sha256, fetched_at, source = fetch  # where it was found: a source, whatever the page calls itself
+        url = report.url or source
         prepared = prepared or prepare(report, url)
         digest = prepared.text_hash
         fields = report.to_dict()
@@ -230,7 +230,7 @@ class Archive:
             near = None if same_text or known or not report.text else self._near_duplicate(prepared)
             if same_text:
                 report_id = same_text[0]
-                status = "unchanged" if self._has_source(report_id, url) else "duplicate"
+                status = "unchanged" if self._has_source(report_id, source) else "duplicate"
             elif near is not None and not self._better_copy(report, portal_id, near):
                 report_id, status = near, "near_duplicate"
             else:
@@ -270,7 +270,7 @@ class Archive:
                 "INSERT INTO report_sources (report_id, url, portal_id, fetch_id, first_seen, last_seen) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(report_id, url) DO UPDATE SET "
                 "last_seen = excluded.last_seen, fetch_id = excluded.fetch_id",
-                (report_id, url, portal_id, fetch_id, fetched_at, fetched_at))
+                (report_id, source, portal_id, fetch_id, fetched_at, fetched_at))
             if status in ("new", "updated"):
                 conn.execute("DELETE FROM report_stats WHERE report_id = ?", (report_id,))
                 conn.executemany(

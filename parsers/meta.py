@@ -196,7 +196,8 @@ def _element_title(el: HtmlElement) -> str:
 
 def is_report_title(text: str) -> bool:
     plain = simplified(text)
-    return any(rx.search(plain) for rx in _rx("report_title"))
+    return (any(rx.search(plain) for rx in _rx("report_title"))
+            and not any(rx.search(plain) for rx in _rx("not_report_title")))
 
 
 def choose_title(candidates: list[str]) -> str | None:

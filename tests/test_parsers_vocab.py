@@ -17,7 +17,7 @@ from parsers.spam import matcher
 SPAM = vocab.entries("spam", kind_key="strength")
 CHROME = vocab.entries("chrome")
 CONTAINERS = vocab.entries("containers", pattern_key="xpath")
-LABEL_SECTIONS = ("source", "published", "agency", "site_code", "year", "report_title")
+LABEL_SECTIONS = ("source", "published", "agency", "site_code", "year", "report_title", "not_report_title")
 LABELS = [(section, e) for section in LABEL_SECTIONS for e in vocab.entries("labels", section)]
 
 
@@ -80,6 +80,14 @@ def test_label_entry_reads_its_example(section: str, entry: vocab.Entry) -> None
         assert m.group("v").startswith(entry.expect)
     for keep in entry.keep:
         assert not re.search(entry.pattern, keep)
+
+
+@pytest.mark.parametrize("entry", vocab.entries("labels", "not_report_title"), ids=lambda e: e.id)
+def test_notices_about_annual_reports_are_not_reports(entry: vocab.Entry) -> None:
+    from parsers.meta import is_report_title
+
+    assert not is_report_title(entry.example)
+    assert all(is_report_title(keep) for keep in entry.keep)
 
 
 def test_vocabulary_refuses_an_entry_without_example(tmp_path, monkeypatch) -> None:
