@@ -29,9 +29,12 @@ from urllib.parse import parse_qsl, urlencode
 
 import yaml
 
+from crawler.farm_gen import load_yaml
 from parsers.errors import NianbaoError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from twisted.web.server import Request
 
 FIRST_ADDRESS = "127.0.1.1"
@@ -92,7 +95,7 @@ def load_portal(directory: Path) -> Portal:
     """Read one portal directory; a ``site:`` block is rendered into routes by :mod:`crawler.farm_gen`."""
     where = str(directory / "portal.yaml")
     try:
-        meta = yaml.safe_load((directory / "portal.yaml").read_text(encoding="utf-8"))
+        meta = load_yaml((directory / "portal.yaml").read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise FarmError("malformed YAML", where, str(error).replace("\n", " ")) from None
     if not isinstance(meta, dict) or not meta.get("id") or not meta.get("name"):
@@ -229,11 +232,14 @@ class StaticRoute:
     status: int = 200
     fail_first: int = 0  # answer 500 to this many requests first: a crawler must retry
     served: int = 0
+    make: Callable[[], bytes] | None = None
 
     def reply(self, context: Context) -> Reply:
         self.served += 1
         if self.served <= self.fail_first:
             return server_error()
+        if self.make is not None:  # a generated attachment, made once on first request
+            self.body, self.make = self.make(), None
         body = self.body if self.file is None else self.file.read_bytes()
         return Reply(self.status, dict(self.headers), body, self.headers["Content-Type"].startswith(_TEXT))
 
@@ -405,7 +411,10 @@ def compile_route(path: str, spec: dict, directory: Path) -> Route:
             raise FileNotFoundError(str(route.file))
     else:
         body = spec.get("body", b"")
-        route.body = body if isinstance(body, bytes) else str(body).encode(spec.get("charset") or "utf-8")
+        if callable(body):
+            route.make = body
+        else:
+            route.body = body if isinstance(body, bytes) else str(body).encode(spec.get("charset") or "utf-8")
     return route
 
 
@@ -714,7 +723,7 @@ class Farm:
     def expect(self, portal_id: str) -> dict:
         """The portal's ground truth (expect.yaml), or {} when it has none."""
         path = Path(self.portal(portal_id)["dir"]) / "expect.yaml"
-        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 if __name__ == "__main__":
