@@ -296,11 +296,12 @@ class Archive:
             from archive.lsh import BandIndex
 
             index = BandIndex(dedup.NUM_PERM, dedup.THRESHOLD)
-            rows = self.db.conn.execute("SELECT report_id, signature FROM report_minhash")
+            rows = self.db.conn.execute("SELECT report_id, signature, coalesce(year, 0) FROM report_minhash")
             while chunk := rows.fetchmany(100_000):
-                signatures = numpy.frombuffer(b"".join(blob for _, blob in chunk), dtype=numpy.uint64)
-                index.add_many([report_id for report_id, _ in chunk],
-                               signatures.reshape(len(chunk), dedup.NUM_PERM).astype(numpy.uint32))
+                signatures = numpy.frombuffer(b"".join(blob for _, blob, _ in chunk), dtype=numpy.uint64)
+                index.add_many([report_id for report_id, _, _ in chunk],
+                               signatures.reshape(len(chunk), dedup.NUM_PERM).astype(numpy.uint32),
+                               [year for _, _, year in chunk])
             self._lsh = index
         return self._lsh
 
@@ -309,7 +310,8 @@ class Archive:
         if prepared.signature is None or prepared.key is None:
             return None
         # most similar first: with many template-like candidates, the copy itself must be checked
-        candidates = [report_id for report_id, _ in self._index().query(prepared.signature)][:_MAX_CANDIDATES]
+        found = self._index().query(prepared.signature, prepared.key.year)  # the year guard as a block
+        candidates = [report_id for report_id, _ in found][:_MAX_CANDIDATES]
         if not candidates:
             return None
         rows = {row[0]: row[1:] for row in self.db.conn.execute(
@@ -349,7 +351,7 @@ class Archive:
             (report_id, prepared.signature.astype(numpy.uint64).tobytes(), mine.year, mine.region_code,
              mine.agency, " ".join(mine.numbers)))
         if self._lsh is not None:
-            self._lsh.add(report_id, prepared.signature)
+            self._lsh.add(report_id, prepared.signature, mine.year or 0)
 
     def _has_source(self, report_id: int, url: str) -> bool:
         return self.db.conn.execute("SELECT 1 FROM report_sources WHERE report_id = ? AND url = ?",

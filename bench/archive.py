@@ -140,7 +140,8 @@ def full_dedup(path: str) -> tuple[float, int, int]:
         for report_id, blob in archive.db.conn.execute("SELECT report_id, signature FROM report_minhash"):
             checked += 1
             mine = key(report_id)
-            for other, _ in index.query(numpy.frombuffer(blob, dtype=numpy.uint64).astype(numpy.uint32))[:50]:
+            signature = numpy.frombuffer(blob, dtype=numpy.uint64).astype(numpy.uint32)
+            for other, _ in index.query(signature, mine.year)[:50]:
                 if other != report_id and dedup.compatible(mine, key(other)):
                     merged += 1
                     break

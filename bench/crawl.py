@@ -60,7 +60,8 @@ def generate(folder: Path, portals: int, years: int) -> int:
             page = template.replace("同心县", name).replace("2023年", f"{year}年")
             detail = f"t{year + 1}0122_{index:04d}{year}.html"
             (files / "zwgk" / "ndbg" / detail).write_text(page, encoding="utf-8")
-            items.append(f'<li><a href="./{detail}">{name}{year}年政府信息公开工作年度报告</a><span>{year + 1}-01-22</span></li>')
+            items.append(f'<li><a href="./{detail}">{name}{year}年政府信息公开工作年度报告</a>'
+                         f'<span>{year + 1}-01-22</span></li>')
             reports += 1
         pages = [items[i:i + PER_PAGE] for i in range(0, len(items), PER_PAGE)]
         for number, chunk in enumerate(pages):

@@ -56,3 +56,27 @@ def test_removed_and_replaced_signatures(monkeypatch: pytest.MonkeyPatch) -> Non
     assert index.query(_sig(second))[0][0] == 7
     index.remove(7)
     assert 7 not in index and index.query(_sig(second)) == []
+
+
+def test_blocks_keep_years_apart_and_yearless_reports_meet_every_year() -> None:
+    rng = random.Random(6)
+    text, other = _text(rng), _text(rng)
+    index = BandIndex(dedup.NUM_PERM, dedup.THRESHOLD)
+    index.add(1, _sig(text), 2020)
+    index.add(2, _sig(other))  # names no year
+    assert [i for i, _ in index.query(_sig(text), 2020)] == [1]
+    assert index.query(_sig(text), 2021) == []  # another year: never the same report
+    assert [i for i, _ in index.query(_sig(text))] == [1]  # a yearless copy is checked against every year
+    assert [i for i, _ in index.query(_sig(other), 2023)] == [2]
+
+
+def test_only_the_best_candidates_are_verified(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lsh, "VERIFY", 3)
+    rng = random.Random(8)
+    base = _text(rng, 40)
+    index = BandIndex(dedup.NUM_PERM, dedup.THRESHOLD)
+    lines = base.split("\n")
+    for report_id in range(1, 30):  # many weak relatives: a third of the lines shared
+        index.add(report_id, _sig("\n".join(lines[:13] + rng.sample(PARAGRAPHS, 27))))
+    index.add(99, _sig("\n".join(lines[:36])))  # the near copy
+    assert index.query(_sig(base))[0][0] == 99

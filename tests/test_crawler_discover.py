@@ -80,8 +80,10 @@ def test_canonical_drops_jsessionid_path_parameters_and_fragments() -> None:
 HOME = """<html><head><meta charset="utf-8"><title>同心县人民政府</title></head><body>
 <div class="nav"><a href="/">首页</a><a href="/xwzx/">新闻中心</a><a href="/zwgk/">政务公开</a>
 <a href="/hdjl/">互动交流</a><a href="javascript:void(0)" onclick="window.open('/zwfw/index.html')">政务服务</a></div>
-<div class="news"><ul><li><a href="/xwzx/202401/t20240122_1.html" title="同心县召开2024年政务公开工作推进会">同心县召开2024年政务公开...</a><span>2024-01-22</span></li>
-<li><a href="/zwgk/ndbg/202401/t20240120_2.html">同心县2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li></ul></div>
+<div class="news"><ul><li><a href="/xwzx/202401/t20240122_1.html" title="同心县召开2024年政务公开工作推进会">
+同心县召开2024年政务公开...</a><span>2024-01-22</span></li>
+<li><a href="/zwgk/ndbg/202401/t20240120_2.html">同心县2023年政府信息公开工作年度报告</a>
+<span>2024-01-20</span></li></ul></div>
 <div class="foot">网站标识码：6403240001 宁ICP备05001234号</div></body></html>"""
 
 
@@ -98,7 +100,8 @@ def test_a_home_page_leads_to_its_hub_and_straight_to_a_report() -> None:
 
 TRS_LIST = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>
 <div class="list"><ul>
-<li><a href="./202401/t20240122_123456.html" target="_blank">灵山县2023年政府信息公开工作年度报告</a><span>2024-01-22</span></li>
+<li><a href="./202401/t20240122_123456.html" target="_blank">灵山县2023年政府信息公开工作年度报告</a>
+<span>2024-01-22</span></li>
 <li><a href="./202301/t20230130_111111.html">灵山县2022年政府信息公开工作年度报告</a><span>2023-01-30</span></li>
 <li><a href="./202303/t20230301_222222.html">灵山县2023年部门预算公开</a><span>2023-03-01</span></li>
 </ul></div>
@@ -128,9 +131,12 @@ def test_trs_literal_arguments_and_a_leading_element_id() -> None:
         "http://www.x.gov.cn/ndbg/index_2.shtml"]
 
 
-HANWEB_SHELL = """<html><body><div id="4486">
-<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=12&path=/&columnid=4486&unitid=17541&webname=%E5%90%8C%E5%BF%83%E5%8E%BF&permissiontype=0"></a>]]></nextgroup>
-<recordset><record><![CDATA[<li><a href="/art/2024/1/22/art_4486_5678.html" title="同心县2023年政府信息公开工作年度报告">同心县2023年政府信息公开工作年度报告</a><span>2024-01-22</span></li>]]></record>
+NEXTGROUP = ("/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=12&path=/&columnid=4486&unitid=17541"
+             "&webname=%E5%90%8C%E5%BF%83%E5%8E%BF&permissiontype=0")
+HANWEB_SHELL = f"""<html><body><div id="4486">
+<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="{NEXTGROUP}"></a>]]></nextgroup>
+<recordset><record><![CDATA[<li><a href="/art/2024/1/22/art_4486_5678.html"
+title="同心县2023年政府信息公开工作年度报告">同心县2023年政府信息公开工作年度报告</a><span>2024-01-22</span></li>]]></record>
 </recordset></datastore></script>
 <script language="javascript" src="/module/web/jpage/jpage.js"></script>
 <script>var perpage = 15; var totalRecord = 47;</script></div></body></html>"""
@@ -165,14 +171,15 @@ def test_json_list_api_paged_to_its_end() -> None:
     assert call.kind == "json" and "channelId=12" in call.url and "page=1" in call.url and "size=10" in call.url
 
     def response(page: int, pages: int | None = 3) -> str:
-        rows = [{"title": f"某县{2010 + page * 10 + i}年政府信息公开工作年度报告", "url": f"/xxgk/detail/{page}{i}.html",
-                 "publishDate": "2024-01-22 10:00:00"} for i in range(10)]
+        rows = [{"title": f"某县{2010 + page * 10 + i}年政府信息公开工作年度报告",
+                 "url": f"/xxgk/detail/{page}{i}.html", "publishDate": "2024-01-22 10:00:00"} for i in range(10)]
         return json.dumps({"code": 0, "data": {"list": rows, "pageCount": pages}})
 
     found, (following,) = discover.read_list_response(call, response(1), url)
     assert len(found) == 10 and found[0].url == "http://127.0.1.9:8080/xxgk/detail/10.html"
     assert found[0].date == "2024-01-22" and "page=2" in following.url
-    assert discover.read_list_response(ListCall(following.url, "json", None, 3, following.meta), response(3), url)[1] == []
+    last = ListCall(following.url, "json", None, 3, following.meta)
+    assert discover.read_list_response(last, response(3), url)[1] == []
     # no page count: an empty page ends it, and so does a page that repeats the last one
     assert discover.read_list_response(following, json.dumps({"data": {"list": []}}), url) == ([], [])
     _, (third,) = discover.read_list_response(following, response(2, None), url)
