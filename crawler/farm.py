@@ -317,9 +317,11 @@ class GeneratedRoute:
 
     def _big_html(self, context: Context) -> bytes:
         page, row, size = self.spec["page"], self.spec["row"], int(self.spec.get("size", 5 * 1024 * 1024))
-        shell = len(page.format(rows="").encode("utf-8"))
-        one = row.format(n=100000)
-        rows = [row.format(n=n) for n in range(max(1, (size - shell) // len(one.encode("utf-8")) + 1))]
+        rows, total, n = [], len(page.format(rows="").encode("utf-8")), 0
+        while total < size:
+            n += 1
+            rows.append(row.format(n=n))
+            total += len(rows[-1].encode("utf-8")) + 1
         return page.format(rows="\n".join(rows)).encode("utf-8")
 
     def _binary(self, context: Context) -> bytes:
