@@ -265,3 +265,21 @@ def test_a_malformed_portal_fails_with_one_line(tmp_path):
     (tmp_path / "beta" / "portal.yaml").write_text("id: gamma\nname: x\n", encoding="utf-8")
     with pytest.raises(FarmError, match="differs from the directory name"):
         Farm([tmp_path], timeout=10).start()
+
+
+def test_benchmark_farm_is_generated_with_its_truth(tmp_path):
+    import random
+
+    from crawler.farm import load_roots, route_key
+    from crawler.farm_gen import write_bench
+
+    reports = write_bench(tmp_path, 6, random.Random(2), years=5)
+    portals = load_roots([tmp_path])
+    assert len(portals) == 6 and len({p.region_code for p in portals}) == 6
+    served = 0
+    for portal in portals:
+        truth = yaml.safe_load((portal.dir / "expect.yaml").read_text(encoding="utf-8"))
+        for item in truth["reports"] + truth["not_reports"]:
+            assert portal.hosts[""].find(route_key(item["path"])) is not None, item["path"]
+        served += len(truth["reports"])
+    assert served == reports == 6 * (5 + 2)
