@@ -152,6 +152,9 @@ def load_roots(roots: list[str | Path]) -> list[Portal]:
 def assign_addresses(portals: list[Portal]) -> None:
     """Main hosts get 127.0.1.1, .2 … in id order, then second hosts; a fixed ``address:`` is kept."""
     taken = {h.address for p in portals for h in p.hosts.values() if h.address}
+    for address in taken:
+        if not str(address).startswith("127."):
+            raise FarmError(f"address {address} is not a loopback address", "portal.yaml", "use 127.x.y.z")
     pool = _address_pool(taken)
     for host in [p.hosts[""] for p in portals] + [h for p in portals for k, h in sorted(p.hosts.items()) if k]:
         if not host.address:
@@ -683,6 +686,7 @@ class Farm:
         self.stop(keep_tmp=True)
         self._stderr.seek(0)
         detail = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+        self.stop()
         raise FarmError(f"the portal farm {what}", " ".join(self.roots),
                         detail[-1] if detail else "no output on stderr")
 

@@ -28,6 +28,7 @@ def load_yaml(text: str) -> object:
     """YAML through libyaml when it is there: the farm reads a few hundred files at start-up."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
+
 _FILL = re.compile(r"\{\{([a-z0-9_]+)\}\}")
 _GBK = ("gbk", "gb2312", "gb18030")
 
