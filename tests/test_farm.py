@@ -1,4 +1,4 @@
-"""The portal farm itself (crawler/farm.py, crawler/farm_gen.py): real HTTP on loopback, one address per
+"""The portal farm itself (crawler/farm*.py): real HTTP on loopback, one address per
 portal, every route kind, and ground truth that matches what is served."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from crawler.farm import Farm, FarmError
-from crawler.farm_gen import expectations
+from crawler.farm_expect import expectations
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOTS = [ROOT / "crawler" / "demo", ROOT / "tests" / "farm"]
@@ -271,7 +271,7 @@ def test_benchmark_farm_is_generated_with_its_truth(tmp_path):
     import random
 
     from crawler.farm import load_roots, route_key
-    from crawler.farm_gen import write_bench
+    from crawler.farm_bench import write_bench
 
     reports = write_bench(tmp_path, 6, random.Random(2), years=5)
     portals = load_roots([tmp_path])
