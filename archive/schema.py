@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # the Report fields as reports columns (lists stored as JSON text)
 REPORT_FIELDS = {
@@ -48,6 +48,8 @@ def migrate(db: sqlite_utils.Database) -> int:
             _migrate_v3(db)
         if found < 4:
             _migrate_v4(db)
+        if found < 5:
+            _migrate_v5(db)
         db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": now()}, pk="id")
     return found
 
@@ -109,6 +111,15 @@ def _migrate_v4(db: sqlite_utils.Database) -> None:
     """v4: the writer indexes reports itself; the triggers made indexing 2.5x slower (archive.search)."""
     for trigger in ("reports_ai", "reports_ad", "reports_au"):
         db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
+
+
+def _migrate_v5(db: sqlite_utils.Database) -> None:
+    """v5: what the crawl knew of a response (its role, its list entry's title and date), so that
+    reprocess cleans an attachment as the crawl did."""
+    columns = db["fetches"].columns_dict
+    for name in ("role", "context"):
+        if name not in columns:
+            db.execute(f"ALTER TABLE fetches ADD COLUMN [{name}] TEXT")
 
 
 def now() -> str:

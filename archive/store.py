@@ -173,9 +173,12 @@ class Archive:
 
     # --- fetches --------------------------------------------------------------------------------------
     def store_fetch(self, fetch: Fetch, run_id: int | None = None, error: str | None = None,
-                    packed: tuple[str, bytes] | None = None) -> int:
+                    packed: tuple[str, bytes] | None = None, role: str | None = None,
+                    context: dict | None = None) -> int:
         """Keep one HTTP response; its body is stored once per sha256, compressed. ``packed`` is
-        :func:`pack_body`'s result when the caller computed it already."""
+        :func:`pack_body`'s result when the caller computed it already; ``role`` (home, hub,
+        section, list_call, detail, attachment) and ``context`` (what its list or detail page said
+        of it) are what the crawl knew, so that ``reprocess`` cleans it as the crawl did."""
         headers = {k.lower(): v for k, v in fetch.headers.items()}
         digest, data = (packed or pack_body(fetch.body)) if fetch.body else (None, b"")
         with self.transaction():
@@ -185,10 +188,11 @@ class Archive:
                     (digest, len(fetch.body), data))
             cursor = self.db.conn.execute(
                 "INSERT INTO fetches (run_id, portal_id, url, final_url, status, content_type, etag, "
-                "last_modified, fetched_at, sha256, size, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "last_modified, fetched_at, sha256, size, error, role, context) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, fetch.portal_id, fetch.url, fetch.final_url, fetch.status, headers.get("content-type"),
                  headers.get("etag"), headers.get("last-modified"), fetch.fetched_at.isoformat(), digest,
-                 len(fetch.body), error))
+                 len(fetch.body), error, role, json.dumps(context, ensure_ascii=False) if context else None))
         return int(cursor.lastrowid)
 
     def note_fetch_error(self, fetch_id: int, error: str) -> None:

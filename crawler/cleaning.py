@@ -14,10 +14,7 @@ from typing import Any
 from archive.store import Prepared, prepare
 from parsers.clean import CleanOptions, clean
 from parsers.errors import NianbaoError
-from parsers.meta import is_report_title, year_in
 from parsers.record import Report
-
-_COVER_TEXT = 1000  # a cover page's clean text (metadata, title, 附件 line) is shorter than any report
 
 
 @dataclass(slots=True)
@@ -28,31 +25,15 @@ class Cleaned:
     not_a_report: bool = False
 
 
-def clean_page(body: bytes, url: str, content_type: str | None, region_hint: str | None, role: str,
-               context: dict[str, Any]) -> Cleaned:
-    options = CleanOptions(url=url, content_type=content_type, region_hint=region_hint, where=url)
+def clean_page(body: bytes, url: str, content_type: str | None, region_hint: str | None,
+               listing: dict[str, Any] | None) -> Cleaned:
+    """``listing``: what the crawl knew of the page (parsers.clean.CleanOptions.listing)."""
+    options = CleanOptions(url=url, content_type=content_type, region_hint=region_hint, where=url,
+                           listing=listing or None)
     try:
         report = clean(body, options)
     except NianbaoError as error:
         return Cleaned(None, error=str(error))
-    if role == "attachment":
-        take_context(report, context)
     if "not_a_report" in report.flags or not report.text:
         return Cleaned(None, not_a_report=True)
-    if context.get("cover") and len(report.text) < _COVER_TEXT:
-        return Cleaned(None, not_a_report=True)  # its attachments are the report
     return Cleaned(report, prepare(report, report.url or url))
-
-
-def take_context(report: Report, context: dict[str, Any]) -> None:
-    """An attachment's record takes its detail page's title and date (a PDF's first line is
-    rarely its title; its file has no date)."""
-    title = context.get("title")
-    if title and is_report_title(title):
-        report.title = title
-        if "not_a_report" in report.flags:
-            report.flags.remove("not_a_report")
-        report.year = year_in(title) or report.year
-    if context.get("published"):
-        report.published = context["published"]
-    report.flag("attachment")

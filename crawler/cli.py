@@ -142,9 +142,11 @@ def stats(db: str, as_json: bool) -> None:
 @click.option("--incremental", is_flag=True, help="Re-walk lists, fetch only new pages, re-check known ones "
               "with conditional requests.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="At most N requests per portal.")
+@click.option("--defer-cleaning", is_flag=True, help="Only fetch and store the responses; make the reports "
+              "afterwards with `nianbao reprocess` (for fetch machines of a large crawl).")
 @click.option("--local", is_flag=True, hidden=True, help="No politeness delays (portals served on loopback).")
 def crawl(registry: str | None, db: str, portal_ids: tuple[str, ...], incremental: bool, max_pages: int | None,
-          local: bool) -> None:
+          defer_cleaning: bool, local: bool) -> None:
     """Crawl the registry's portals into the archive.
 
     From each portal's home page to its 年报 sections (two hops deep through 政务公开 and
@@ -166,7 +168,8 @@ def crawl(registry: str | None, db: str, portal_ids: tuple[str, ...], incrementa
             raise NianbaoError(f"no portal {', '.join(unknown)} in the registry", registry or "settings/portals.yaml",
                                "see the ids with: grep 'id:' on the registry")
         portals = [p for p in portals if p.id in portal_ids]
-    summary = run(portals, db, max_pages=max_pages, local=local, incremental=incremental)
+    summary = run(portals, db, max_pages=max_pages, local=local, incremental=incremental,
+                  defer_cleaning=defer_cleaning)
     click.echo(format_summary(summary))
 
 

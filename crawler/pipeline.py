@@ -34,6 +34,9 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.tallies: dict[str, Counter[str]] = {}
         self.pool: Executor | None = None
+        # fetch only: reports are made later by `nianbao reprocess` from the stored responses, with
+        # their role and listing (a national crawl's fetchers need not spend their CPU on cleaning)
+        self.defer = crawler.settings.getbool("NIANBAO_DEFER_CLEANING")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -43,8 +46,8 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         workers = self.crawler.settings.getint("NIANBAO_CLEAN_WORKERS", 0) or os.cpu_count() or 1
-        # spawn, not fork: the crawler process runs threads (DNS, the reactor's pool)
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        if not self.defer:  # spawn, not fork: the crawler process runs threads (DNS, the reactor's pool)
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self.archive = Archive(self.path)
         self.run_id = self.archive.begin_run(self.command)
         for state in self.crawler.spider.states.values():
@@ -56,7 +59,7 @@ class ArchivePipeline:
         assert self.archive is not None
         portal_id = item.fetch.portal_id or ""
         tally = self.tallies.setdefault(portal_id, Counter())
-        fetch_id = self.archive.store_fetch(item.fetch, self.run_id, item.error)
+        fetch_id = self.archive.store_fetch(item.fetch, self.run_id, item.error, role=item.role, context=item.context)
         tally["pages"] += 1
         if item.role in ("section", "list_call") and not item.error:
             tally["list_pages"] += 1
@@ -64,7 +67,7 @@ class ArchivePipeline:
             tally["blocked"] += 1
         elif item.error:
             tally["errors"] += 1
-        elif item.role in ("detail", "attachment") and item.report is None:
+        elif item.role in ("detail", "attachment") and item.report is None and not self.defer:
             cleaned = await self._clean(item)
             if cleaned.error:
                 self.archive.note_fetch_error(fetch_id, cleaned.error)
@@ -85,7 +88,7 @@ class ArchivePipeline:
         state = self.crawler.spider.states.get(item.fetch.portal_id)
         region = state.portal.region_code if state is not None else None
         args = (item.fetch.body, item.fetch.final_url or item.fetch.url, item.fetch.headers.get("Content-Type"),
-                region, item.role, item.context or {})
+                region, item.context)
         assert self.pool is not None
         return await asyncio.wrap_future(self.pool.submit(clean_page, *args))
 
@@ -111,4 +114,4 @@ class ArchivePipeline:
         totals = Counter()
         for row in portals.values():
             totals.update({k: v for k, v in row.items() if isinstance(v, int) and not isinstance(v, bool)})
-        return {"portals": portals, "totals": dict(totals)}
+        return {"portals": portals, "totals": dict(totals), "cleaning_deferred": self.defer}

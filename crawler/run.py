@@ -22,7 +22,8 @@ def settings(db: str, *, local: bool = False, command: str = "crawl", extra: dic
 
 
 def crawl(portals: list[Portal], db: str, *, max_pages: int | None = None, local: bool = False,
-          incremental: bool = False, command: str = "crawl", extra: dict[str, Any] | None = None) -> dict[str, Any]:
+          incremental: bool = False, defer_cleaning: bool = False, command: str = "crawl",
+          extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Crawl these portals into the archive at ``db``; returns the run's summary.
 
     ``incremental`` is recorded with the run; conditional re-checks of known pages are the
@@ -33,7 +34,7 @@ def crawl(portals: list[Portal], db: str, *, max_pages: int | None = None, local
     from crawler.spiders.portals import PortalSpider
 
     offline_public_suffixes()
-    extra = {"NIANBAO_INCREMENTAL": incremental, **(extra or {})}
+    extra = {"NIANBAO_INCREMENTAL": incremental, "NIANBAO_DEFER_CLEANING": defer_cleaning, **(extra or {})}
     process = CrawlerProcess(settings(db, local=local, command=command, extra=extra))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, portals=portals, max_pages=max_pages)
@@ -58,6 +59,8 @@ def format_summary(summary: dict[str, Any]) -> str:
     lines.append(f"total: {t.get('pages', 0)} pages, {t.get('reports', 0)} reports ({t.get('new', 0)} new, "
                  f"{t.get('updated', 0)} updated, {t.get('unchanged', 0)} unchanged), "
                  f"{t.get('attachments', 0)} attachments, {t.get('blocked', 0)} blocked, {t.get('errors', 0)} errors")
+    if summary.get("cleaning_deferred"):
+        lines.append("cleaning deferred: the responses are stored; make the reports with `nianbao reprocess --db …`")
     return "\n".join(lines)
 
 

@@ -53,6 +53,10 @@ class CleanOptions:
     content_type: str | None = None  # the HTTP Content-Type header, if any
     region_hint: str | None = None  # the registry's region code for the portal the page came from
     where: str | None = None  # a path or URL naming the page in error messages
+    # what the crawl knew of the page from where it was linked: ``title`` and ``published`` of its
+    # list entry or detail page (an attachment takes them), ``cover`` (the page linked attachments
+    # holding the report, so its own few lines are not the report)
+    listing: dict | None = None
 
 
 def clean_file(path: str | Path, options: CleanOptions | None = None) -> Report:
@@ -92,7 +96,30 @@ def clean(body: bytes, options: CleanOptions | None = None) -> Report:
     else:
         raise UnsupportedInput(kind.removeprefix("binary:") + ", not a page", options.where,
                                "pass an HTML page, a PDF or a DOCX")
+    if options.listing:
+        _apply_listing(report, kind != sniff.HTML, options.listing)
     return report
+
+
+_COVER_TEXT = 1000  # a cover page's clean text (metadata, title, 附件 line) is shorter than any report
+
+
+def _apply_listing(report: Report, attachment: bool, listing: dict) -> None:
+    """An attachment's record takes its detail page's title and date (a PDF's first line is
+    rarely its title, and its file has no date); a cover page is not the report its attachments are."""
+    if attachment:
+        title = listing.get("title")
+        if title and meta.is_report_title(title):
+            report.title = title
+            if "not_a_report" in report.flags:
+                report.flags.remove("not_a_report")
+            report.year = meta.year_in(title) or report.year
+        if listing.get("published"):
+            report.published = listing["published"]
+        report.flag("attachment")
+    elif listing.get("cover") and len(report.text) < _COVER_TEXT:
+        report.flag("attachment_cover")
+        report.flag("not_a_report")
 
 
 def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:

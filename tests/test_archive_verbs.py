@@ -43,6 +43,35 @@ def test_reprocess_without_changes_changes_nothing(tmp_path: Path) -> None:
         assert archive.db.conn.execute("SELECT max(version) FROM reports").fetchone()[0] == 1
 
 
+def test_reprocess_cleans_an_attachment_and_a_cover_page_as_the_crawl_did(tmp_path: Path) -> None:
+    """The crawl's role and listing are kept with the fetch: the PDF keeps its detail page's title
+    and date, the cover page stays no report, a list page is not even re-cleaned."""
+    path = tmp_path / "a.db"
+    pdf_url = "http://www.tongxin.gov.cn/module/download/downfile.jsp?filename=2401.pdf"
+    listing = {"title": "同心县人民政府办公室2023年政府信息公开工作年度报告", "published": "2024-01-22"}
+    with Archive(path) as archive:
+        archive.store_portal("tongxin", "同心县人民政府", "http://www.tongxin.gov.cn/", "640324")
+        body = fixture_bytes("attachment_tongxin_2023.pdf")
+        fid = archive.store_fetch(Fetch("tongxin", pdf_url, 200, {"Content-Type": "application/pdf"}, body,
+                                        datetime(2024, 2, 1, tzinfo=UTC)), role="attachment", context=listing)
+        report = clean(body, CleanOptions(url=pdf_url, region_hint="640324", listing=listing))
+        assert report.title == listing["title"] and report.published == "2024-01-22"
+        archive.store_report(report, fid, "tongxin")
+        cover = b'<html><head><meta charset="utf-8"></head><body><h1>' + listing["title"].encode() + \
+            b'</h1><p>\xe9\x99\x84\xe4\xbb\xb6\xef\xbc\x9a<a href="x.pdf">x.pdf</a></p></body></html>'
+        archive.store_fetch(Fetch("tongxin", "http://www.tongxin.gov.cn/art/1.html", 200, {}, cover,
+                                  datetime(2024, 2, 1, tzinfo=UTC)), role="detail", context={"cover": True})
+        archive.store_fetch(Fetch("tongxin", "http://www.tongxin.gov.cn/col/index.html", 200, {}, cover,
+                                  datetime(2024, 2, 1, tzinfo=UTC)), role="section")
+    result = CliRunner().invoke(cli, ["reprocess", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "fetches=2" in result.output and "unchanged=1" in result.output and "not_a_report=1" in result.output
+    with Archive(path) as archive:
+        row = archive.db["reports"].get(1)
+        assert (row["title"], row["published"], row["version"]) == (listing["title"], "2024-01-22", 1)
+        assert archive.db["reports"].count == 1
+
+
 def test_reprocess_after_a_parser_change_makes_new_versions_and_loses_nothing(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "a.db"
     _archive(path)
