@@ -19,7 +19,6 @@ without provenance, de-duplication or search).
 from __future__ import annotations
 
 import argparse
-import itertools
 import multiprocessing
 import random
 import resource
@@ -103,8 +102,13 @@ def ingest(archive: Archive, n: int, workers: int, batch: int) -> tuple[dict[str
     fetched = datetime.now(UTC)
     busy = 0.0
     with multiprocessing.Pool(workers) as pool:
-        made = pool.imap(copies, range(n), chunksize=64)
-        while chunk := list(itertools.islice(made, batch)):
+        # one batch being written while the next is prepared: bounded memory (imap would queue
+        # every prepared copy in this process when the workers are faster than the writer)
+        windows = [range(start, min(start + batch, n)) for start in range(0, n, batch)]
+        pending = pool.map_async(copies, windows[0], chunksize=32) if windows else None
+        for index in range(len(windows)):
+            chunk = pending.get()
+            pending = pool.map_async(copies, windows[index + 1], chunksize=32) if index + 1 < len(windows) else None
             start = time.perf_counter()
             with archive.batch():
                 for items in chunk:
