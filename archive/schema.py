@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # the Report fields as reports columns (lists stored as JSON text)
 REPORT_FIELDS = {
@@ -50,6 +50,8 @@ def migrate(db: sqlite_utils.Database) -> int:
             _migrate_v4(db)
         if found < 5:
             _migrate_v5(db)
+        if found < 6:
+            _migrate_v6(db)
         db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": now()}, pk="id")
     return found
 
@@ -120,6 +122,15 @@ def _migrate_v5(db: sqlite_utils.Database) -> None:
     for name in ("role", "context"):
         if name not in columns:
             db.execute(f"ALTER TABLE fetches ADD COLUMN [{name}] TEXT")
+
+
+def _migrate_v6(db: sqlite_utils.Database) -> None:
+    """v6: the bigram index gets a one-character prefix index (archive.search); rebuilt."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'reports_bigrams'").fetchone()
+    if sql and "prefix" in sql[0]:
+        return
+    db.execute("DROP TABLE IF EXISTS reports_bigrams")
+    _migrate_v3(db)
 
 
 def now() -> str:
