@@ -33,7 +33,7 @@ MAX_LIST_PAGES = 500  # pages of one list generated from a script's page count (
 _VOCAB = "crawler:discovery"
 _YEAR = re.compile(r"(?:19|20)\d{2}|[二][〇零○Ｏ][〇零○Ｏ一二三四五六七八九]{2}")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
-_QUOTED_URL = re.compile(r"""['"]((?:https?://|/|\./|\.\./)[^'"\s<>]+|[\w./-]+\.(?:s?html?|jsp|aspx?|php)(?:\?[^'"\s<>]*)?)['"]""")
+_QUOTED_URL = re.compile(r"""['"`]((?:https?://|/|\./|\.\./)[^'"`\s<>]+|[\w./-]+\.(?:s?html?|jsp|aspx?|php)(?:\?[^'"`\s<>]*)?)['"`]""")
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _JS_ASSIGN = r"""(?:var\s+|let\s+|const\s+|[,{]\s*|\b)['"]?{name}['"]?\s*[:=]\s*(?:"([^"]*)"|'([^']*)'|(\d+)\b)"""
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
@@ -51,6 +51,7 @@ class Link:
     url: str
     text: str
     date: str | None = None  # a date printed beside the link in a list, if any
+    frame: bool = False  # an <iframe>/<frame>: the page shows it as its own content
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,19 +100,30 @@ def links(root: lxml_html.HtmlElement, base_url: str) -> list[Link]:
             script = " ".join(filter(None, (href, el.get("onclick"))))
             found = _QUOTED_URL.search(script)
             if not found:
-                continue
+                continue  # a pager function call (goPage(3)) is read by next_pages from the raw page
             href = found.group(1)
         text = squash(el.text_content()) if el.tag in ("a", "option") else ""
         title = squash(el.get("title") or "")
         if title and (not text or text.endswith(("...", "…", "..")) or len(title) > len(text)):
             text = title
-        url = urljoin(base, href)
+        url = _unwrap_viewer(urljoin(base, href))
         if urlsplit(url).scheme in ("http", "https"):
-            out.append(Link(url, text, _date_beside(el)))
+            out.append(Link(url, text, _date_beside(el), el.tag in ("iframe", "frame")))
     return out
 
 
+def _unwrap_viewer(url: str) -> str:
+    """A document viewer's URL (pdf.js ``viewer.html?file=/a.pdf``) stands for the file it shows."""
+    parts = urlsplit(url)
+    if "viewer" in parts.path.lower():
+        for key, value in parse_qsl(parts.query):
+            if key.lower() in ("file", "url", "src") and _rx("attachment").search(value):
+                return urljoin(url, value)
+    return url
+
+
 _DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+_FILE_NAME = re.compile(r"(?i)\.(?:pdf|docx?|wps|ofd)$")  # a link named after the file it downloads
 
 
 def _date_beside(el: lxml_html.HtmlElement) -> str | None:
@@ -145,7 +157,7 @@ def canonical(url: str) -> str:
 def classify(link: Link) -> str | None:
     """``attachment``, ``report``, ``section``, ``hub`` or None (not followed)."""
     text = simplified(link.text).strip()
-    if _rx("attachment").search(link.url):
+    if _rx("attachment").search(link.url) or _FILE_NAME.search(text):
         return "attachment"
     if text and _rx("skip_text").search(text):
         return None
@@ -170,6 +182,8 @@ def is_list_item(link: Link) -> bool:
         return False
     if is_report_title(text):
         return True
+    if text.endswith(("...", "…", "..")) and len(text) >= 10 and ("年" in text or "公开" in text):
+        return True  # a title cut by the list's template: the page tells what it is
     return bool(_YEAR.search(text)) and ("报告" in text or "年报" in text)
 
 
@@ -209,7 +223,50 @@ def next_pages(root: lxml_html.HtmlElement, text: str, url: str, page_links: lis
         if pager or (page_rx.search(link.url) and same_list):
             out.append(link.url)
     out += _create_page_html(text, url)
+    out += _count_page(text, url)
+    out += _pager_function(text, url)
     return list(dict.fromkeys(out))
+
+
+_COUNT_PAGE = re.compile(r"\bvar\s+countPage\s*=\s*['\"]?(\d+)")
+
+
+def _count_page(text: str, url: str) -> list[str]:
+    """The older TRS pager: ``var countPage = 3`` and links written by ``document.write`` as
+    "index" + "_" + n + "." + "html" — pages index_1 … index_{countPage-1}."""
+    if "createPageHTML" in text:
+        return []
+    found = _COUNT_PAGE.search(text)
+    if not found:
+        return []
+    total = min(int(found.group(1)), MAX_LIST_PAGES)
+    tail = text[found.end():found.end() + 3000]
+    ext = re.search(r"""['"]\.?(s?html?)['"]""", tail)
+    prefix = re.search(r"""['"](index|list|default)['"]""", tail)
+    ext_name = ext.group(1) if ext else (urlsplit(url).path.rsplit(".", 1)[-1] if "." in urlsplit(url).path
+                                         else "html")
+    name = prefix.group(1) if prefix else "index"
+    return [urljoin(url, f"{name}_{n}.{ext_name}") for n in range(1, total)]
+
+
+_PAGER_CALL = re.compile(
+    r"(?:goPage|gotoPage|turnPage|toPage|changePage|jumpPage|goto|page)\s*\(\s*['\"]?(\d{1,4})['\"]?\s*\)", re.I)
+_PAGER_TEMPLATE = re.compile(r"""['"]([^'"\s<>]*[?&][\w]*(?:page|pn|p)[\w]*=)['"]\s*\+\s*\w+""", re.I)
+
+
+def _pager_function(text: str, url: str) -> list[str]:
+    """``<a href="javascript:goPage(3)">`` with the URL made in the function
+    (``location.href = "iList.jsp?cat=5&cur_page=" + p``): every page number the pager shows."""
+    template = _PAGER_TEMPLATE.search(text)
+    if not template:
+        return []
+    numbers = sorted({int(n) for n in _PAGER_CALL.findall(text)})
+    if not numbers:
+        return []
+    total = re.search(r"(?:共|总)\s*(\d{1,4})\s*页", text)
+    last = min(max(numbers[-1], int(total.group(1)) if total else 0), MAX_LIST_PAGES)
+    base = urljoin(url, template.group(1).replace("&amp;", "&"))
+    return [base + str(n) for n in range(1, last + 1)]
 
 
 def _list_stem(url: str) -> tuple[str, str]:
@@ -218,7 +275,7 @@ def _list_stem(url: str) -> tuple[str, str]:
     path = re.sub(r"(?:_\d+)?(\.\w+)$", r"\1", parts.path)
     path = re.sub(r"/(?:index|default|list)(?:_\d+)?\.\w+$", "/", path)
     query = sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in {p.lower() for p in _PAGE_KEYS}
-                   and not re.fullmatch(r"(?i)page\w*|pn|start\w*|index|cpage", k))
+                   and not re.fullmatch(r"(?i)\w*page\w*|pn|p|start\w*|index|offset", k))
     return path, urlencode(query)
 
 
@@ -256,7 +313,7 @@ def _js_value(text: str, token: str) -> str:
 def list_calls(text: str, url: str) -> list[ListCall]:
     """The first request of every script-driven list on a page (its later requests come from
     :func:`read_list_response`)."""
-    return _dataproxy_calls(text, url) + _json_calls(text, url)
+    return _dataproxy_calls(text, url) + _json_calls(text, url) + _gkmlpt_calls(text, url)
 
 
 def embedded_records(text: str, base_url: str) -> list[Link]:
@@ -292,6 +349,38 @@ def _dataproxy_calls(text: str, url: str) -> list[ListCall]:
     return [ListCall(call_url, "dataproxy", form, 1, {"perpage": str(perpage), "group": str(group)})]
 
 
+_GKMLPT_CONFIG = re.compile(r"_CONFIG\s*=\s*(\{.*?\});?\s*(?:</script>|$)", re.S | re.M)
+
+
+def _gkmlpt_calls(text: str, url: str) -> list[ListCall]:
+    """Guangdong's 政府信息公开目录管理平台 (gkmlpt, every county of the province): a Vue shell whose
+    ``window._CONFIG`` holds the site id (SID) and the category tree; the list of a category comes
+    from ``/gkmlpt/api/all/{id}?page=N&sid=SID``, called from the platform's external script. The
+    年报 categories (and their children) are the ones whose names say so."""
+    found = _GKMLPT_CONFIG.search(text)
+    if not found or "/gkmlpt/" not in url:
+        return []
+    try:
+        config = json.loads(found.group(1))
+    except ValueError:
+        return []
+    sid = str(config.get("SID") or "")
+    if not sid:
+        return []
+    wanted: list[int] = []
+    stack = [(node, False) for node in config.get("TREE") or [] if isinstance(node, dict)]
+    while stack:
+        node, inside = stack.pop()
+        name = simplified(str(node.get("name", "")))
+        hit = inside or bool(_rx("section_text").search(name) or "年报" in name or "年度报告" in name)
+        if hit and isinstance(node.get("id"), int):
+            wanted.append(node["id"])
+        stack += [(child, hit) for child in node.get("children") or [] if isinstance(child, dict)]
+    base = urljoin(url, "/gkmlpt/api/all/")
+    return [ListCall(f"{base}{cat}?page=1&sid={sid}", "json", None, 1, {"page_key": "page", "start": "1"})
+            for cat in sorted(set(wanted))]
+
+
 def _json_calls(text: str, url: str) -> list[ListCall]:
     root = parse(text)
     if root is None:
@@ -314,11 +403,18 @@ def _json_calls(text: str, url: str) -> list[ListCall]:
 def _json_call(code: str, literal: str, after: int, url: str) -> ListCall:
     """A GET of the API with its page parameter, from the literal and the object literal after it
     (``$.ajax({url: "/api/list", data: {channelId: 12, page: 1}})``)."""
+    literal, placeholders = _fill_template(code, literal)
     target = urljoin(url, literal)
     parts = urlsplit(target)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    nearby = code[after:after + 400]
+    query.update({k: v for k, v in placeholders.items() if k not in query or not query[k]})
+    nearby = code[after:after + 600]
     skip = ("url", "type", "method", "dataType", "success", "async", "contentType", "params", "data", "headers")
+    # a parameter built around the page number: paramJson: '{"pageNo":' + pageNo + ',"pageSize":"15"}'
+    template = _CONCAT_PARAM.search(nearby)
+    if template:
+        key, _, head, _, _, tail = template.groups()
+        query[key] = head + "1" + tail
     for key, raw in re.findall(r"""['"]?(\w+)['"]?\s*:\s*("[^"]*"|'[^']*'|[\w.$-]+)""", nearby):
         if key in skip or key in query:
             continue
@@ -330,18 +426,43 @@ def _json_call(code: str, literal: str, after: int, url: str) -> ListCall:
             value = _js_value(code, raw.split(".")[-1])
             if value:
                 query[key] = value
+    if template:
+        key, _, head, _, _, tail = template.groups()
+        meta = {"page_key": key, "start": "1", "page_template": head + "%d" + tail}
+        call_url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+        return ListCall(call_url, "json", None, 1, meta)
     page_key = next((k for k in query if k in _PAGE_KEYS), None)
     if page_key is None:
         page_key = next((k for k in _PAGE_KEYS if re.search(rf"['\"?&]{k}['\"]?\s*[:=]", code)), "page")
     size_key = next((k for k in query if k in _SIZE_KEYS), None)
     first = query.get(page_key, "1")
-    start = 0 if first == "0" else 1
+    zero_based = re.search(rf"\b{re.escape(page_key)}\s*[:=]\s*[\w.$]*(?:page|current|pageNum|pageNo)\w*\s*-\s*1\b",
+                           code, re.I)
+    start = 0 if first == "0" or zero_based else 1
     query[page_key] = str(start)
     call_url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
     meta = {"page_key": page_key, "start": str(start)}
     if size_key:
         meta["size_key"] = size_key
     return ListCall(call_url, "json", None, start, meta)
+
+
+_PLACEHOLDER = re.compile(r"([\w]+)=\$\{\s*([\w.$]+)\s*\}")
+_CONCAT_PARAM = re.compile(r"""(\w+)\s*:\s*(['"])(.*?)\2\s*\+\s*([\w.$]+)\s*\+\s*(['"])(.*?)\5""")
+
+
+def _fill_template(code: str, literal: str) -> tuple[str, dict[str, str]]:
+    """A template literal's ``key=${expr}`` parameters: a page key keeps its place (filled with
+    the page), others take the literal the script assigns to the variable (``CATEGORY``)."""
+    found: dict[str, str] = {}
+    for key, expr in _PLACEHOLDER.findall(literal):
+        if key in _PAGE_KEYS or re.fullmatch(r"(?i)\w*page\w*|current", key):
+            found[key] = "1"
+        else:
+            value = _js_value(code, expr.split(".")[-1])
+            if value:
+                found[key] = value
+    return _PLACEHOLDER.sub("", literal).replace("?&", "?").rstrip("&?"), found
 
 
 def read_list_response(call: ListCall, body: str, base_url: str) -> tuple[list[Link], list[ListCall]]:
@@ -373,6 +494,11 @@ def _read_json(call: ListCall, body: str, base_url: str) -> tuple[list[Link], li
         return [], []
     records = _records(data)
     out: list[Link] = []
+    if not records:  # JPaaS and others answer the list rendered as HTML inside the JSON
+        for fragment in _html_values(data):
+            root = parse(f"<div>{fragment}</div>")
+            if root is not None:
+                out += links(root, base_url)
     for record in records:
         title = next((str(record[k]) for k in _TITLE_KEYS if record.get(k)), "")
         target = next((str(record[k]) for k in _URL_KEYS if record.get(k)), "")
@@ -388,12 +514,27 @@ def _read_json(call: ListCall, body: str, base_url: str) -> tuple[list[Link], li
         return out, []
     parts = urlsplit(call.url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    query[call.meta["page_key"]] = str(call.page + 1)
+    template = call.meta.get("page_template")
+    query[call.meta["page_key"]] = template % (call.page + 1) if template else str(call.page + 1)
     following = ListCall(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "")), "json",
                          None, call.page + 1, {**call.meta, "first": out[0].url})
     if call.meta.get("first") == out[0].url:  # the API repeats its last page past the end
         return out, []
     return out, [following]
+
+
+def _html_values(data: object) -> list[str]:
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and "<a " in node:
+            found.append(node)
+    return found
 
 
 def _records(data: object) -> list[dict]:

@@ -351,6 +351,10 @@ def _is_list_page(lines: list[Line]) -> bool:
     """A 年报 column's list page: several linked report titles and little prose of its own."""
     linked = [line for line in lines
               if line.kind != "row" and line.link_chars >= 0.6 * len(line.text) and meta.is_report_title(line.text)]
+    # table rows count too: ASP.NET lists lay their entries out as a table (title cell, date cell);
+    # a report's own tables never have a report's title in a cell
+    linked += [line for line in lines if line.kind == "row"
+               and any(meta.is_report_title(cell) and len(cell) <= 60 for cell in line.text.split("\t"))]
     prose = sum(len(line.text) - line.link_chars for line in lines if line.kind != "row")
     return len(linked) >= 3 and prose < 40 * len(linked)
 

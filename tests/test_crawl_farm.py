@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from crawler.discover import canonical
 from crawler.farm import Farm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,11 +44,15 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Farm, sq
 
 
 def _report_of(conn: sqlite3.Connection, url: str) -> list[int]:
-    return [r[0] for r in conn.execute("SELECT DISTINCT report_id FROM report_sources WHERE url = ?", (url,))]
+    """The reports found at this URL (as the crawler writes URLs: canonical, query sorted)."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT report_id FROM report_sources WHERE url IN (?, ?)",
+                                       (url, canonical(url)))]
 
 
 def _fetched(conn: sqlite3.Connection, url: str) -> bool:
-    return conn.execute("SELECT 1 FROM fetches WHERE url = ? OR final_url = ?", (url, url)).fetchone() is not None
+    urls = (url, canonical(url))
+    return conn.execute("SELECT 1 FROM fetches WHERE url IN (?, ?) OR final_url IN (?, ?)",
+                        (*urls, *urls)).fetchone() is not None
 
 
 def _portal_ids() -> list[str]:
@@ -94,8 +99,9 @@ def test_nothing_else_is_stored_as_a_report(crawled, portal: str) -> None:
     for item in EXPECT[portal].get("not_reports") or []:
         url = farm.url(portal, item["path"], item.get("host", ""))
         assert _report_of(conn, url) == [], f"{url} ({item.get('title')}) was stored as a report"
-    expected = {farm.url(portal, i["path"], i.get("host", "")) for i in EXPECT[portal].get("reports") or []}
-    expected |= {farm.url(portal, i["path"], i.get("host", "")) for i in EXPECT[portal].get("mirror_of") or []}
+    expected = {canonical(farm.url(portal, i["path"], i.get("host", ""))) for i in EXPECT[portal].get("reports") or []}
+    expected |= {canonical(farm.url(portal, i["path"], i.get("host", "")))
+                 for i in EXPECT[portal].get("mirror_of") or []}
     stored = {r[0] for r in conn.execute("SELECT url FROM report_sources WHERE portal_id = ?", (portal,))}
     assert stored <= expected | _redirect_sources(conn, portal), f"unexpected reports: {sorted(stored - expected)}"
 

@@ -222,7 +222,10 @@ def test_expectations_match_the_sites():
     for root in ROOTS:
         for directory in sorted(p for p in root.iterdir() if (p / "portal.yaml").is_file()):
             meta = yaml.safe_load((directory / "portal.yaml").read_text(encoding="utf-8"))
-            committed = yaml.safe_load((directory / "expect.yaml").read_text(encoding="utf-8"))
+            text = (directory / "expect.yaml").read_text(encoding="utf-8")
+            if "python -m crawler.farm_gen expect" not in text.split("\n", 1)[0]:
+                continue  # held-out portals: generated, then patched by hand (their header says so)
+            committed = yaml.safe_load(text)
             assert committed == expectations(directory, meta), (
                 f"{directory.name}: run python -m crawler.farm_gen expect crawler/demo tests/farm")
 

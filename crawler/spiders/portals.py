@@ -94,8 +94,9 @@ class PortalSpider(scrapy.Spider):
         page budget, or the portal is blocked."""
         if state.blocked:
             return None
-        url = discover.canonical(url)
         call: ListCall | None = meta.get("call")
+        if call is None:  # a list call's URL is built from the page's script: its parameters stay as they are
+            url = discover.canonical(url)
         key = url if call is None else f"{url} {sorted((call.form or {}).items())}"
         if key in state.seen:
             return None
@@ -253,6 +254,13 @@ class PortalSpider(scrapy.Spider):
         hop = response.meta.get("hop", 0)
         section = response.meta.get("section")
         for link in found:
+            if link.frame and role in ("hub", "section", "home"):
+                # the page shows this frame as its own content (a list in an <iframe>)
+                request = self._request(state, link.url, "section" if role == "section" else role, hop=hop,
+                                        section=section, unit=response.meta.get("unit"))
+                if request is not None:
+                    yield request
+                continue
             kind = discover.classify(link)
             if kind == "report" or (kind == "attachment" and role == "section"):
                 yield from self._list_items(state, [link], section)
