@@ -75,6 +75,8 @@ def test_every_report_is_stored_exactly_once(crawled, portal: str) -> None:
             assert item["title_contains"] in (title or ""), f"{url}: title {title!r}"
         if item.get("year"):
             assert year == item["year"], f"{url}: year {year}"
+        if item.get("via"):  # a link that redirected to the page is one more source of the report
+            assert _report_of(conn, farm.url(portal, item["via"])) == found, f"{item['via']}: not a source"
         ids.add(found[0])
     assert len(ids) == len(expect.get("reports") or []), "two expected reports were merged into one"
 
