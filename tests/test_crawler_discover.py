@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from crawler import discover
-from crawler.discover import Link, ListCall
+from crawler import discover, pagers
+from crawler.discover import Link
+from crawler.pagers import ListCall
 
 SECTION_OF = {"section_text": "section", "section_url": "section", "hub_text": "hub", "hub_url": "hub",
               "attachment": "attachment"}
@@ -40,7 +41,7 @@ def test_pager_texts_lead_to_the_next_page(entry) -> None:
     page = f'<div class="page"><a href="list.jsp?columnId=3&page=2">{entry.example}</a>' \
            f'<a href="/zwgk/other.jsp?columnId=4">{entry.keep[0]}</a></div>'
     root = discover.parse(page)
-    found = discover.next_pages(root, page, url, discover.links(root, url))
+    found = pagers.next_pages(root, page, url, discover.links(root, url))
     assert found == ["http://www.x.gov.cn/ndbg/list.jsp?columnId=3&page=2"]
 
 
@@ -116,7 +117,7 @@ createPageHTML(countPage, currentPage, "index", "html");
 def test_trs_create_page_html_lists_pages_that_are_never_linked() -> None:
     url = "http://www.lingshan.gov.cn/zwgk/zfxxgknb/index.html"
     root = discover.parse(TRS_LIST)
-    pages = discover.next_pages(root, TRS_LIST, url, discover.links(root, url))
+    pages = pagers.next_pages(root, TRS_LIST, url, discover.links(root, url))
     assert pages == [f"http://www.lingshan.gov.cn/zwgk/zfxxgknb/{p}" for p in
                      ("index_1.html", "index_2.html", "index_3.html")]  # index.html is this page
     items = [link for link in discover.links(root, url) if discover.is_list_item(link)]
@@ -126,7 +127,7 @@ def test_trs_create_page_html_lists_pages_that_are_never_linked() -> None:
 def test_trs_literal_arguments_and_a_leading_element_id() -> None:
     text = '<script>createPageHTML("page_div", 3, 1, "index", "shtml");</script>'
     url = "http://www.x.gov.cn/ndbg/index_1.shtml"
-    assert discover.next_pages(discover.parse(text), text, url, []) == [
+    assert pagers.next_pages(discover.parse(text), text, url, []) == [
         "http://www.x.gov.cn/ndbg/index.shtml", "http://www.x.gov.cn/ndbg/index_1.shtml",
         "http://www.x.gov.cn/ndbg/index_2.shtml"]
 
@@ -144,9 +145,9 @@ title="同心县2023年政府信息公开工作年度报告">同心县2023年政
 
 def test_hanweb_dataproxy_calls_and_records() -> None:
     url = "http://www.tongxin.gov.cn/col/col4486/index.html"
-    assert [link.url for link in discover.embedded_records(HANWEB_SHELL, url)] == [
+    assert [link.url for link in pagers.embedded_records(HANWEB_SHELL, url)] == [
         "http://www.tongxin.gov.cn/art/2024/1/22/art_4486_5678.html"]
-    (call,) = discover.list_calls(HANWEB_SHELL, url)
+    (call,) = pagers.list_calls(HANWEB_SHELL, url)
     assert call.kind == "dataproxy" and call.url.startswith("http://www.tongxin.gov.cn/module/web/jpage/dataproxy.jsp?")
     assert "columnid=4486" in call.url and "unitid=17541" in call.url and "webid=12" in call.url
     assert call.form == {"startrecord": "1", "endrecord": "45", "perpage": "15"}
@@ -154,10 +155,10 @@ def test_hanweb_dataproxy_calls_and_records() -> None:
                 + "".join(f'<record><![CDATA[<li><a href="/art/2024/1/{n}/art_4486_{n}.html" title="同心县{2000 + n}'
                           f'年政府信息公开工作年度报告">…</a></li>]]></record>' for n in range(1, 16))
                 + "</recordset><totalrecord>100</totalrecord><totalpage>7</totalpage></datastore>")
-    found, calls = discover.read_list_response(call, response, url)
+    found, calls = pagers.read_list_response(call, response, url)
     assert len(found) == 15 and found[0].text == "同心县2001年政府信息公开工作年度报告"
     assert [(c.form["startrecord"], c.form["endrecord"]) for c in calls] == [("46", "90"), ("91", "100")]
-    assert discover.read_list_response(calls[0], response, url)[1] == []  # later groups add no calls
+    assert pagers.read_list_response(calls[0], response, url)[1] == []  # later groups add no calls
 
 
 JSON_SHELL = """<html><body><div id="app"></div><script>
@@ -167,7 +168,7 @@ function load(page){ $.ajax({url: "/api/list", type: "get", data: {channelId: 12
 
 def test_json_list_api_paged_to_its_end() -> None:
     url = "http://127.0.1.9:8080/xxgk/ndbg/"
-    (call,) = discover.list_calls(JSON_SHELL, url)
+    (call,) = pagers.list_calls(JSON_SHELL, url)
     assert call.kind == "json" and "channelId=12" in call.url and "page=1" in call.url and "size=10" in call.url
 
     def response(page: int, pages: int | None = 3) -> str:
@@ -175,15 +176,15 @@ def test_json_list_api_paged_to_its_end() -> None:
                  "url": f"/xxgk/detail/{page}{i}.html", "publishDate": "2024-01-22 10:00:00"} for i in range(10)]
         return json.dumps({"code": 0, "data": {"list": rows, "pageCount": pages}})
 
-    found, (following,) = discover.read_list_response(call, response(1), url)
+    found, (following,) = pagers.read_list_response(call, response(1), url)
     assert len(found) == 10 and found[0].url == "http://127.0.1.9:8080/xxgk/detail/10.html"
     assert found[0].date == "2024-01-22" and "page=2" in following.url
     last = ListCall(following.url, "json", None, 3, following.meta)
-    assert discover.read_list_response(last, response(3), url)[1] == []
+    assert pagers.read_list_response(last, response(3), url)[1] == []
     # no page count: an empty page ends it, and so does a page that repeats the last one
-    assert discover.read_list_response(following, json.dumps({"data": {"list": []}}), url) == ([], [])
-    _, (third,) = discover.read_list_response(following, response(2, None), url)
-    assert discover.read_list_response(third, response(2, None), url)[1] == []
+    assert pagers.read_list_response(following, json.dumps({"data": {"list": []}}), url) == ([], [])
+    _, (third,) = pagers.read_list_response(following, response(2, None), url)
+    assert pagers.read_list_response(third, response(2, None), url)[1] == []
 
 
 def test_plain_pager_with_index_n_and_a_next_link_to_itself_on_the_last_page() -> None:
@@ -193,5 +194,5 @@ def test_plain_pager_with_index_n_and_a_next_link_to_itself_on_the_last_page() -
     root = discover.parse(page)
     # the page's own URL (下一页 and 尾页 on the last page) is not a next page; earlier pages are
     # reached again only through the crawl's seen set
-    assert discover.next_pages(root, page, url, discover.links(root, url)) == [
+    assert pagers.next_pages(root, page, url, discover.links(root, url)) == [
         "http://www.x.gov.cn/xxgk/ndbg/index_2.html"]

@@ -22,9 +22,10 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
-from crawler import discover
-from crawler.discover import Link, ListCall
+from crawler import discover, pagers
+from crawler.discover import Link
 from crawler.items import Page
+from crawler.pagers import ListCall
 from crawler.progress import say
 from crawler.registry import Portal
 from parsers import sniff
@@ -155,7 +156,7 @@ class PortalSpider(scrapy.Spider):
             return
         call: ListCall = response.meta["call"]
         text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
-        found, calls = discover.read_list_response(call, text, response.url)
+        found, calls = pagers.read_list_response(call, text, response.url)
         state.list_pages += 1
         yield from self._list_items(state, found, response.meta.get("section"))
         for following in calls:
@@ -241,7 +242,7 @@ class PortalSpider(scrapy.Spider):
         # repeating the last page, or a page past the end that shows an empty list)
         fresh = not response.meta.get("paged") or any(r.meta["role"] in ("detail", "attachment") for r in out)
         if fresh:
-            for url in discover.next_pages(root, text, response.url, discover.links(root, response.url)):
+            for url in pagers.next_pages(root, text, response.url, discover.links(root, response.url)):
                 request = self._request(state, url, "section", section=response.meta.get("section"), paged=True)
                 if request is not None:
                     yield request
@@ -286,8 +287,8 @@ class PortalSpider(scrapy.Spider):
             return
         state.sections.add(section or response.url)
         state.list_pages += 1
-        yield from self._list_items(state, discover.embedded_records(text, response.url), section)
-        for call in discover.list_calls(text, response.url):
+        yield from self._list_items(state, pagers.embedded_records(text, response.url), section)
+        for call in pagers.list_calls(text, response.url):
             request = self._request(state, call.url, "list_call", call=call, section=section)
             if request is not None:
                 yield request
