@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # the Report fields as reports columns (lists stored as JSON text)
 REPORT_FIELDS = {
@@ -54,6 +54,8 @@ def migrate(db: sqlite_utils.Database) -> int:
             _migrate_v5(db)
         if found < 6:
             _migrate_v6(db)
+        if found < 7:
+            db["search_pending"].create({"report_id": int}, pk="report_id", if_not_exists=True)
         db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": now()}, pk="id")
     return found
 

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import re
+import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,7 +88,11 @@ def text_hash(text: str) -> str:
 class Archive:
     """An open archive database. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, defer_search: bool = False) -> None:
+        """``defer_search``: a bulk ingest's mode — new reports are queued in ``search_pending``
+        (in their own transaction, so nothing is lost) and indexed for search by
+        :meth:`catch_up_search`, in bulk, when the archive is closed; until then they are stored
+        but not found by search."""
         self.path = str(path)
         self.db = sqlite_utils.Database(self.path)
         self.db.conn.isolation_level = None  # transactions are ours, explicit
@@ -95,6 +100,9 @@ class Archive:
         self._lsh: BandIndex | None = None
         self._failed = False  # a write inside the open batch failed
         self._to_index: list[tuple] = []  # full-text index writes of the open transaction (see transaction)
+        self.defer_search = defer_search
+        if not defer_search:
+            self.catch_up_search()  # what a deferred run killed before its end left unindexed
 
     def __enter__(self) -> Archive:
         return self
@@ -103,7 +111,34 @@ class Archive:
         self.close()
 
     def close(self) -> None:
+        if self.defer_search:
+            self.catch_up_search()
         self.db.conn.close()
+
+    def catch_up_search(self, chunk: int = 2000) -> int:
+        """Index the reports queued by a deferred-search ingest, ``chunk`` at a time (each chunk
+        one transaction); returns how many."""
+        conn = self.db.conn
+        done = 0
+        while True:
+            ids = [r[0] for r in conn.execute("SELECT report_id FROM search_pending ORDER BY report_id LIMIT ?",
+                                              (chunk,))]
+            if not ids:
+                return done
+            marks = ", ".join("?" * len(ids))
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(f"INSERT INTO reports_fts (rowid, title, text) SELECT id, title, text FROM reports "
+                             f"WHERE id IN ({marks})", ids)
+                rows = conn.execute(f"SELECT id, title, text FROM reports WHERE id IN ({marks})", ids).fetchall()
+                conn.executemany("INSERT INTO reports_bigrams (rowid, terms) VALUES (?, ?)",
+                                 [(i, bigram_terms(title, text)) for i, title, text in rows])
+                conn.execute(f"DELETE FROM search_pending WHERE report_id IN ({marks})", ids)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            done += len(ids)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -128,8 +163,7 @@ class Archive:
         try:
             yield
             if not self._failed:
-                for args in self._to_index:
-                    fulltext.index_report(conn, *args)
+                self._write_index(conn)
         except BaseException:
             conn.execute("ROLLBACK")
             self._lsh = None  # rebuilt from the database on next use
@@ -142,6 +176,17 @@ class Archive:
             raise ArchiveError("a write failed inside the batch: the whole batch was rolled back, "
                                "nothing of it is stored")
         conn.execute("COMMIT")
+
+    def _write_index(self, conn: sqlite3.Connection) -> None:
+        for args in self._to_index:
+            report_id = args[0]
+            pending = conn.execute("SELECT 1 FROM search_pending WHERE report_id = ?", (report_id,)).fetchone()
+            if pending:
+                continue  # not indexed yet: the catch-up indexes what the row holds then
+            if self.defer_search and len(args) == 4:  # a new report: queued
+                conn.execute("INSERT OR IGNORE INTO search_pending (report_id) VALUES (?)", (report_id,))
+            else:
+                fulltext.index_report(conn, *args)
 
     def batch(self) -> contextlib.AbstractContextManager[None]:
         """Many writes as one transaction: bulk ingest commits once per batch instead of once per

@@ -206,3 +206,32 @@ def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_doubles_noth
     assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == reports + 20
     assert conn.execute("SELECT count(*) FROM report_sources").fetchone()[0] == reports + 20
     conn.close()
+
+
+def test_deferred_search_indexes_everything_when_the_ingest_ends(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    archive = Archive(path, defer_search=True)
+    with archive.batch():
+        first = archive.store_report(SEARCHABLE, _fetch(archive, TONGXIN_URL, b"<p>x</p>"))
+        other = Report(title="另一份", text="全年共受理依申请公开事项3件。", url="http://b.gov.cn/1.html")
+        archive.store_report(other, _fetch(archive, "http://b.gov.cn/1.html", b"<p>b</p>"))
+    changed = Report(**{**SEARCHABLE.to_dict(), "text": SEARCHABLE.text.replace("概述", "总体情况")})
+    assert archive.store_report(changed, _fetch(archive, TONGXIN_URL, b"<p>y</p>")).status == "updated"
+    assert archive.search("另一份") == [] and archive.search("总体情况") == []  # stored, not yet searchable
+    archive.close()  # the catch-up
+    with Archive(path) as archive:
+        assert [r["id"] for r in archive.search("总体情况")] == [first.report_id]
+        assert archive.search("概述") == [] and archive.search("述") == []  # the old version is not indexed
+        assert archive.search("另一份") and archive.search("份")
+        assert archive.db["search_pending"].count == 0
+        check = archive.db.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('integrity-check', 1)")
+        assert check is not None
+
+
+def test_a_deferred_ingest_killed_before_its_catch_up_is_indexed_on_next_open(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    archive = Archive(path, defer_search=True)
+    archive.store_report(SEARCHABLE, _fetch(archive, TONGXIN_URL, b"<p>x</p>"))
+    archive.db.conn.close()  # as if killed: no catch-up ran
+    with Archive(path) as archive:
+        assert archive.search("受理依申请") and archive.search("概述")
