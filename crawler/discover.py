@@ -67,29 +67,95 @@ def parse(text: str) -> lxml_html.HtmlElement | None:
 
 
 def links(root: lxml_html.HtmlElement, base_url: str) -> list[Link]:
-    """Every followable link of a page, resolved against its ``<base href>`` or URL."""
+    """Every followable link of a page, resolved against its ``<base href>`` or URL: ``<a>``,
+    ``<area>``, frames, ``<option>`` values that are URLs, any element whose ``onclick`` opens a
+    URL (a table row, a list item), calls of the page's own link functions
+    (``openDetail('2c90…')``, ``gotoPage(3)``: the URL their body builds), and the name/url pairs
+    of menu trees built by scripts (zTree's ``zNodes``)."""
     base = root.xpath("string(//base/@href)") or base_url
     base = urljoin(base_url, base)
+    functions = _link_functions(root)
     out: list[Link] = []
-    for el in root.iter("a", "area", "iframe", "frame", "option"):
-        href = el.get("href") or el.get("src") or el.get("value") or ""
-        if el.tag == "option" and not QUOTED_URL.fullmatch(f'"{href.strip()}"'):
-            continue  # a <select> of other portals' links is only followed when its values are URLs
-        href = href.strip()
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("a", "area", "iframe", "frame", "option"):
+            href = (el.get("href") or el.get("src") or el.get("value") or "").strip()
+            if tag == "option" and not QUOTED_URL.fullmatch(f'"{href}"'):
+                continue  # a <select> of other portals' links is only followed when its values are URLs
+        elif tag and el.get("onclick"):
+            href = ""
+        else:
+            continue
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             script = " ".join(filter(None, (href, el.get("onclick"))))
-            found = QUOTED_URL.search(script)
-            if not found:
-                continue  # a pager function call (goPage(3)) is read by next_pages from the raw page
-            href = found.group(1)
-        text = squash(el.text_content()) if el.tag in ("a", "option") else ""
+            href = _script_target(script, functions) or ""
+            if not href:
+                continue
+        text = squash(el.text_content()) if tag not in ("iframe", "frame", "area") else ""
         title = squash(el.get("title") or "")
         if title and (not text or text.endswith(("...", "…", "..")) or len(title) > len(text)):
             text = title
         url = _unwrap_viewer(urljoin(base, href))
         if urlsplit(url).scheme in ("http", "https"):
-            out.append(Link(url, text, _date_beside(el), el.tag in ("iframe", "frame")))
+            out.append(Link(url, text, _date_beside(el), tag in ("iframe", "frame")))
+    for name, target in _script_menu(root):
+        url = urljoin(base, target)
+        if urlsplit(url).scheme in ("http", "https"):
+            out.append(Link(url, name))
     return out
+
+
+_FUNCTION = re.compile(r"function\s+(\w+)\s*\(\s*(\w+)[^)]*\)\s*\{(.{0,600}?)\}", re.S)
+_CALL = re.compile(r"(\w+)\s*\(\s*['\"]?([\w.-]{1,80})['\"]?\s*[,)]")
+_MENU_ITEM = re.compile(r"""\{[^{}]*?\b(?:name|title|text)\s*:\s*["']([^"']{2,60})["'][^{}]*?"""
+                        r"""\b(?:url|href|link)\s*:\s*["']([^"'#\s]{2,300})["'][^{}]*\}""")
+
+
+def _link_functions(root: lxml_html.HtmlElement) -> dict[str, tuple[str, str]]:
+    """The page's own link functions: ``function openDetail(id) { … "/content.jsp?id=" + id … }``
+    as name → (what comes before the argument, what comes after)."""
+    found: dict[str, tuple[str, str]] = {}
+    for script in root.iter("script"):
+        for name, arg, body in _FUNCTION.findall(script.text or ""):
+            made = re.search(rf"""["']([^"'\s]*)["']\s*\+\s*{re.escape(arg)}\b\s*(?:\+\s*["']([^"'\s]*)["'])?""", body)
+            if made and ("/" in made.group(1) or "." in (made.group(2) or "") or "=" in made.group(1)
+                         or "_" in made.group(1)):
+                found[name] = (made.group(1), made.group(2) or "")
+    return found
+
+
+def _script_target(script: str, functions: dict[str, tuple[str, str]]) -> str | None:
+    """The URL an ``href="javascript:…"`` or ``onclick`` opens: a quoted URL, or a call of one of
+    the page's link functions."""
+    found = QUOTED_URL.search(script)
+    if found:
+        return found.group(1)
+    for name, arg in _CALL.findall(script):
+        if name in functions:
+            before, after = functions[name]
+            return before + arg + after
+    return None
+
+
+def _script_menu(root: lxml_html.HtmlElement) -> list[tuple[str, str]]:
+    """Name/URL pairs of a menu tree a script builds (``var zNodes = [{name: "县政府年报", url: …}]``)."""
+    out: list[tuple[str, str]] = []
+    for script in root.iter("script"):
+        code = script.text or ""
+        if "url" in code or "href" in code:
+            out += [(squash(n), u) for n, u in _MENU_ITEM.findall(code)
+                    if not u.lower().startswith(_SKIP_SCHEMES) and not u.endswith((".js", ".css"))]
+    return out
+
+
+def script_redirect(root: lxml_html.HtmlElement) -> str | None:
+    """Where a page that is only a script sends the browser (``window.location.href = "/a/"``)."""
+    for script in root.iter("script"):
+        found = re.search(r"""location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.replace\(\s*["']([^"']+)["']""",
+                          script.text or "")
+        if found:
+            return found.group(1) or found.group(2)
+    return None
 
 
 def _unwrap_viewer(url: str) -> str:

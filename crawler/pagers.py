@@ -66,7 +66,28 @@ def next_pages(root: lxml_html.HtmlElement, text: str, url: str, page_links: lis
     out += _create_page_html(text, url)
     out += _count_page(text, url)
     out += _pager_function(text, url)
+    out += _laypage(text, url)
     return list(dict.fromkeys(out))
+
+
+_LAYPAGE = re.compile(r"laypage\.render\s*\(\s*\{(.*?)\}\s*\)\s*;", re.S)
+
+
+def _laypage(text: str, url: str) -> list[str]:
+    """layui's pager: ``laypage.render({count: 24, limit: 10, jump: function (obj) {
+    location.href = 'index_' + obj.curr + '.html'}})`` — pages 2 … ceil(count / limit)."""
+    out: list[str] = []
+    for found in _LAYPAGE.finditer(text):
+        options = found.group(1)
+        count = re.search(r"\bcount\s*:\s*['\"]?(\d+)", options)
+        limit = re.search(r"\blimit\s*:\s*['\"]?(\d+)", options)
+        template = re.search(r"""["']([^"'\s]*)["']\s*\+\s*\w+\.curr\s*\+\s*["']([^"'\s]*)["']""", options)
+        if not count or not template:
+            continue
+        size = int(limit.group(1)) if limit else 10
+        pages = min(-(-int(count.group(1)) // max(size, 1)), MAX_LIST_PAGES)
+        out += [urljoin(url, f"{template.group(1)}{n}{template.group(2)}") for n in range(2, pages + 1)]
+    return out
 
 
 _COUNT_PAGE = re.compile(r"\bvar\s+countPage\s*=\s*['\"]?(\d+)")

@@ -120,6 +120,14 @@ def _apply_listing(report: Report, attachment: bool, listing: dict) -> None:
     elif listing.get("cover") and len(report.text) < _COVER_TEXT:
         report.flag("attachment_cover")
         report.flag("not_a_report")
+    elif (listing.get("detail") and listing.get("title") and meta.is_report_title(listing["title"])
+          and not (report.title and meta.is_report_title(report.title)) and len(report.text) >= _COVER_TEXT):
+        # a page shown in a report page's <iframe>: the report, titled by the page that frames it
+        report.title = listing["title"]
+        report.year = meta.year_in(listing["title"]) or report.year
+        report.published = report.published or listing.get("published")
+        if "not_a_report" in report.flags:
+            report.flags.remove("not_a_report")
 
 
 def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
@@ -169,6 +177,21 @@ def _clean_html(body: bytes, options: CleanOptions, report: Report) -> None:
         if root.find(".//iframe[@src]") is not None and sum(len(line.text) for line in body_lines) < _SHELL_TEXT:
             report.flag("content_in_iframe")
     _finish(report, body_lines, titles, lines, options, spam)
+    if (container.find(".//img") is not None and "content_in_iframe" not in report.flags
+            and _own_text(report) < _IMAGES_ONLY_TEXT):
+        # the report published as scanned images: no words to archive (as a PDF without a text layer)
+        report.flag("images_only")
+        report.flag("not_a_report")
+
+
+_IMAGES_ONLY_TEXT = 60  # characters a page has besides its title when its body is scanned images
+
+
+def _own_text(report: Report) -> int:
+    """Characters of the text outside its title and metadata lines (索引号, 发布日期 …)."""
+    title = report.title or ""
+    return sum(len(line) for line in report.text.split("\n")
+               if line and line not in title and not line_rule(line) and "：" not in line[:8] and ":" not in line[:8])
 
 
 def _drop_navigation(lines: list[Line], report: Report) -> list[Line]:

@@ -67,6 +67,8 @@ def _zip_kind(body: bytes) -> str:
         return DOCX
     if any(n.startswith("xl/") for n in names):
         return XLSX
+    if "OFD.xml" in names:
+        return "binary:OFD document (.ofd, GB/T 33190; convert it to PDF to read it)"
     return "binary:ZIP archive"
 
 

@@ -77,6 +77,12 @@ def test_every_report_is_stored_exactly_once(crawled, portal: str) -> None:
             assert year == item["year"], f"{url}: year {year}"
         if item.get("via"):  # a link that redirected to the page is one more source of the report
             assert _report_of(conn, farm.url(portal, item["via"])) == found, f"{item['via']}: not a source"
+        for other in item.get("also_at") or []:  # the same report at another URL: one more source
+            where = farm.url(portal, other["path"], other.get("host", ""))
+            assert _report_of(conn, where) == found, f"{where}: not a source of {url}"
+        if item.get("text_contains"):
+            text = conn.execute("SELECT text FROM reports WHERE id = ?", (found[0],)).fetchone()[0]
+            assert item["text_contains"] in text, f"{url}: text lacks {item['text_contains'][:30]}…"
         ids.add(found[0])
     assert len(ids) == len(expect.get("reports") or []), "two expected reports were merged into one"
 
@@ -98,10 +104,12 @@ def test_mirror_copies_merge_into_the_official_report(crawled, portal: str) -> N
 @pytest.mark.parametrize("portal", _portal_ids())
 def test_nothing_else_is_stored_as_a_report(crawled, portal: str) -> None:
     farm, conn, _, _ = crawled
-    for item in EXPECT[portal].get("not_reports") or []:
+    for item in [*(EXPECT[portal].get("not_reports") or []), *(EXPECT[portal].get("fetched_not_stored") or [])]:
         url = farm.url(portal, item["path"], item.get("host", ""))
         assert _report_of(conn, url) == [], f"{url} ({item.get('title')}) was stored as a report"
     expected = {canonical(farm.url(portal, i["path"], i.get("host", ""))) for i in EXPECT[portal].get("reports") or []}
+    expected |= {canonical(farm.url(portal, o["path"], o.get("host", "")))
+                 for i in EXPECT[portal].get("reports") or [] for o in i.get("also_at") or []}
     expected |= {canonical(farm.url(portal, i["path"], i.get("host", "")))
                  for i in EXPECT[portal].get("mirror_of") or []}
     stored = {r[0] for r in conn.execute("SELECT url FROM report_sources WHERE portal_id = ?", (portal,))}
@@ -114,16 +122,16 @@ def _redirect_sources(conn: sqlite3.Connection, portal: str) -> set[str]:
 
 
 @pytest.mark.parametrize("portal", _portal_ids())
-def test_robots_txt_is_obeyed(crawled, portal: str) -> None:
+def test_robots_txt_and_other_sites_are_left_alone(crawled, portal: str) -> None:
     farm, conn, _, _ = crawled
     never = EXPECT[portal].get("never_fetched") or []
     if not never:
         pytest.skip("nothing disallowed")
-    with urllib.request.urlopen(farm.url(portal, "/__farm__/log")) as response:
-        log = json.load(response)
     for item in never:
-        path = item["path"] if isinstance(item, dict) else item
-        assert not _fetched(conn, farm.url(portal, path)), f"{path} fetched despite robots.txt"
+        path, host = (item["path"], item.get("host", "")) if isinstance(item, dict) else (item, "")
+        assert not _fetched(conn, farm.url(portal, path, host)), f"{path} fetched despite robots.txt"
+        with urllib.request.urlopen(farm.url(portal, "/__farm__/log", host)) as response:
+            log = json.load(response)
         assert not any(str(key).startswith(path) for key in _requested_paths(log)), f"{path} requested"
 
 

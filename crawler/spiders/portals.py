@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -254,6 +254,12 @@ class PortalSpider(scrapy.Spider):
         found = discover.links(root, response.url)
         hop = response.meta.get("hop", 0)
         section = response.meta.get("section")
+        redirect = discover.script_redirect(root) if len(found) <= 1 else None
+        if redirect:  # a page that is only a script sending the browser on (`location.href = …`)
+            request = self._request(state, urljoin(response.url, redirect), role, hop=hop, section=section,
+                                    unit=response.meta.get("unit"))
+            if request is not None:
+                yield request
         for link in found:
             if link.frame and role in ("hub", "section", "home"):
                 # the page shows this frame as its own content (a list in an <iframe>)
@@ -329,8 +335,11 @@ class PortalSpider(scrapy.Spider):
         root = discover.parse(text)
         if root is None:
             return
-        files = [link for link in discover.links(root, response.url) if discover.classify(link) == "attachment"]
-        if not files or discover.prose_length(root) >= _COVER_PROSE:
+        found = discover.links(root, response.url)
+        files = [link for link in found if discover.classify(link) == "attachment"]
+        # a shell showing the report in an <iframe> of the same site: the frame is the report's page
+        frames = [link for link in found if link.frame and state.owns(link.url)]
+        if not (files or frames) or discover.prose_length(root) >= _COVER_PROSE:
             return
         title = discover.page_title(root) or ""
         if not is_report_title(title):
@@ -340,6 +349,11 @@ class PortalSpider(scrapy.Spider):
         published = context.get("published") or discover.page_date(root)
         for link in files:
             request = self._request(state, link.url, "attachment", section=response.meta.get("section"),
+                                    context={"title": title, "published": published, "detail": response.url})
+            if request is not None:
+                yield request
+        for link in frames:
+            request = self._request(state, link.url, "detail", section=response.meta.get("section"),
                                     context={"title": title, "published": published, "detail": response.url})
             if request is not None:
                 yield request
