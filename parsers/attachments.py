@@ -211,9 +211,9 @@ def is_word_binary(body: bytes) -> bool:
 def doc_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
     """A Word 97–2003 document's paragraphs and table rows: converted to DOCX by LibreOffice
     headless, else read by catdoc (see the module's note)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is not None:
-        return docx_lines(_convert_to_docx(soffice, body, where), where)
+    converted = libreoffice_convert(body, "doc", "docx", where)
+    if converted is not None:
+        return docx_lines(converted, where)
     catdoc = shutil.which("catdoc")
     if catdoc is None:
         raise UnsupportedInput("legacy Word file (.doc/.wps) and nothing installed to read it", where,
@@ -221,21 +221,28 @@ def doc_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
     return _catdoc_lines(catdoc, body, where)
 
 
-def _convert_to_docx(soffice: str, body: bytes, where: str | None) -> bytes:
+def libreoffice_convert(body: bytes, source: str, target: str, where: str | None) -> bytes | None:
+    """The file converted by LibreOffice headless (``doc`` → ``docx``, ``xls`` → ``xlsx``), or None
+    when LibreOffice is not installed. A private profile per call: conversions may run in parallel."""
     from pathlib import Path
 
-    with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as folder:
-        source = Path(folder) / "report.doc"
-        source.write_bytes(body)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="nianbao-office-") as folder:
+        path = Path(folder) / f"report.{source}"
+        path.write_bytes(body)
         command = [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
-                   "--convert-to", "docx", "--outdir", folder, str(source)]
+                   "--convert-to", target, "--outdir", folder, str(path)]
         try:
             subprocess.run(command, capture_output=True, timeout=180, check=False)
         except subprocess.TimeoutExpired:
-            raise UnsupportedInput("LibreOffice took more than 3 minutes on this .doc", where) from None
-        converted = Path(folder) / "report.docx"
+            raise UnsupportedInput(f"LibreOffice took more than 3 minutes on this .{source}", where) from None
+        converted = Path(folder) / f"report.{target}"
         if not converted.is_file():
-            raise UnsupportedInput("unreadable .doc/.wps", where, "LibreOffice could not convert it")
+            if target == "xlsx":
+                return None  # no Calc component installed: the caller's fallback reads it
+            raise UnsupportedInput(f"unreadable .{source}", where, "LibreOffice could not convert it")
         return converted.read_bytes()
 
 

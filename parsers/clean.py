@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from parsers import attachments, meta, sniff, vocab
+from parsers import attachments, meta, sheets, sniff, vocab
 from parsers.blocks import Line, Walker
 from parsers.chrome import line_rule, strip_chrome
 from parsers.content import expand_textareas, locate
@@ -88,11 +88,13 @@ def clean(body: bytes, options: CleanOptions | None = None) -> Report:
                                options.where, "please report this page") from error
     elif kind == sniff.OLE and attachments.is_word_binary(body):
         _clean_attachment(body, "doc", options, report)
+    elif kind == sniff.OLE and sheets.is_excel_binary(body):
+        _clean_attachment(body, "xls", options, report)
     elif kind == sniff.OLE:
-        raise UnsupportedInput("legacy Office file (.xls/.ppt)", options.where,
+        raise UnsupportedInput("legacy Office file (.ppt or other)", options.where,
                                "convert it to DOCX or PDF first (e.g. libreoffice --headless --convert-to docx)")
     elif kind == sniff.XLSX:
-        raise UnsupportedInput("spreadsheet (.xlsx)", options.where, "annual reports are read from HTML, PDF or DOCX")
+        _clean_attachment(body, "xlsx", options, report)
     else:
         raise UnsupportedInput(kind.removeprefix("binary:") + ", not a page", options.where,
                                "pass an HTML page, a PDF or a DOCX")
@@ -250,11 +252,12 @@ def _parse(text: str, options: CleanOptions, report: Report) -> HtmlElement:
 
 
 def _clean_attachment(body: bytes, kind: str, options: CleanOptions, report: Report) -> None:
-    extract = {sniff.PDF: attachments.pdf_lines, sniff.DOCX: attachments.docx_lines, "doc": attachments.doc_lines}[kind]
+    extract = {sniff.PDF: attachments.pdf_lines, sniff.DOCX: attachments.docx_lines, "doc": attachments.doc_lines,
+               "xlsx": sheets.xlsx_lines, "xls": sheets.xls_lines}[kind]
     pairs = extract(body, options.where)
-    if pairs and pairs[0][0] == "\x00catdoc":
+    if pairs and pairs[0][0] in ("\x00catdoc", "\x00xls2csv"):
+        report.flag("converted_by_" + pairs[0][0][1:])
         pairs = pairs[1:]
-        report.flag("converted_by_catdoc")
     report.encoding = kind
     report.flag("attachment")
     lines = [Line(text, True, "row" if is_row else "p") for text, is_row in pairs]
