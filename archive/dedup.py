@@ -41,7 +41,7 @@ class Key:
     year: int | None
     region_code: str | None
     agency: str | None
-    numbers: tuple[str, ...]
+    numbers: tuple[str, ...] | str  # or as stored: one space-separated string, split only when compared
 
 
 def key(year: int | None, region_code: str | None, agency: str | None, text: str) -> Key:
@@ -104,8 +104,10 @@ def compatible(a: Key, b: Key) -> bool:
         return False
     if a.agency and b.agency and a.agency != b.agency:
         return False  # different agencies of one county: the template siblings
-    if min(len(a.numbers), len(b.numbers)) >= 5:
-        small, large = sorted((a.numbers, b.numbers), key=len)
+    mine = a.numbers.split() if isinstance(a.numbers, str) else a.numbers
+    theirs = b.numbers.split() if isinstance(b.numbers, str) else b.numbers
+    if min(len(mine), len(theirs)) >= 5:
+        small, large = sorted((mine, theirs), key=len)
         shared = sum((Counter(small) & Counter(large)).values())
         if shared < _NUMBERS_AGREE * len(small):
             return False

@@ -370,7 +370,7 @@ class Archive:
             if report_id not in rows:
                 continue
             year, region_code, agency, numbers = rows[report_id]
-            if dedup.compatible(prepared.key, dedup.Key(year, region_code, agency, tuple((numbers or "").split()))):
+            if dedup.compatible(prepared.key, dedup.Key(year, region_code, agency, numbers or "")):
                 return report_id
         return None
 

@@ -137,7 +137,7 @@ def full_dedup(path: str) -> tuple[float, int, int]:
 
         def key(report_id: int) -> dedup.Key:
             year, region, agency, numbers = keys[report_id]
-            return dedup.Key(year, region, agency, tuple(numbers.split()))
+            return dedup.Key(year, region, agency, numbers)
 
         import numpy
 

@@ -79,14 +79,14 @@ def main() -> None:
     merged = candidates = 0
     for row in range(args.reports):
         year, region, agency, numbers = keys[row]
-        mine = dedup.Key(year or None, region, agency, tuple(numbers.split()))
+        mine = dedup.Key(year or None, region, agency, numbers)
         found = index.query(signatures[row], year or None)
         candidates += len(found)
         for other, _ in found[:50]:
             if other == row + 1:
                 continue
             o_year, o_region, o_agency, o_numbers = keys[other - 1]
-            if dedup.compatible(mine, dedup.Key(o_year or None, o_region, o_agency, tuple(o_numbers.split()))):
+            if dedup.compatible(mine, dedup.Key(o_year or None, o_region, o_agency, o_numbers)):
                 merged += 1
                 break
         if row and row % 200_000 == 0:
