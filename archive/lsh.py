@@ -106,7 +106,10 @@ class BandIndex:
     def query(self, signature: numpy.ndarray, block: int | None = None) -> list[tuple[int, float]]:
         """(report id, estimated Jaccard) of indexed reports at or above the threshold, best first:
         in ``block`` and in the no-block block, or everywhere when ``block`` is None."""
-        probe = sorted(self.blocks) if block is None or block == NO_BLOCK else [block, NO_BLOCK]
+        if block is None or block == NO_BLOCK:
+            probe = sorted(self.blocks)
+        else:
+            probe = [block, NO_BLOCK] if NO_BLOCK in self.blocks else [block]
         keys = self.band_keys(signature, numpy.asarray(probe)).ravel()
         found: list[numpy.ndarray] = []
         if len(self._keys):
