@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -385,33 +386,30 @@ def _read_json(call: ListCall, body: str, base_url: str) -> tuple[list[Link], li
     return out, [following]
 
 
-def _html_values(data: object) -> list[str]:
-    found: list[str] = []
+def _nodes(data: object) -> Iterator[object]:
+    """Every value of a JSON document, depth first."""
     stack = [data]
     while stack:
         node = stack.pop()
+        yield node
         if isinstance(node, dict):
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-        elif isinstance(node, str) and "<a " in node:
-            found.append(node)
-    return found
+
+
+def _html_values(data: object) -> list[str]:
+    return [node for node in _nodes(data) if isinstance(node, str) and "<a " in node]
 
 
 def _records(data: object) -> list[dict]:
     """The largest list of objects with a title and a URL, anywhere in the response."""
     best: list[dict] = []
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
+    for node in _nodes(data):
+        if isinstance(node, list):
             objects = [n for n in node if isinstance(n, dict)]
             if objects and any(any(k in o for k in _URL_KEYS) for o in objects) and len(objects) > len(best):
                 best = objects
-            stack.extend(node)
     return best
 
 

@@ -246,20 +246,26 @@ def libreoffice_convert(body: bytes, source: str, target: str, where: str | None
         return converted.read_bytes()
 
 
-def _catdoc_lines(catdoc: str, body: bytes, where: str | None) -> list[tuple[str, bool]]:
-    with tempfile.NamedTemporaryFile(suffix=".doc") as handle:
+def run_tool(command: list[str], body: bytes, suffix: str, where: str | None) -> str:
+    """A Debian tool's standard output on the body written to a temporary file (appended to
+    ``command``), as UTF-8; one-line errors for a timeout or a failure."""
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
         handle.write(body)
         handle.flush()
         try:
-            done = subprocess.run([catdoc, "-w", "-d", "utf-8", handle.name], capture_output=True, timeout=120,
-                                  check=False)
+            done = subprocess.run([*command, handle.name], capture_output=True, timeout=120, check=False)
         except subprocess.TimeoutExpired:
-            raise UnsupportedInput("catdoc took more than 2 minutes on this .doc", where) from None
+            raise UnsupportedInput(f"{command[0]} took more than 2 minutes on this {suffix}", where) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UnsupportedInput("unreadable .doc/.wps", where, message[-1] if message else "catdoc failed")
+        raise UnsupportedInput(f"unreadable {suffix}", where, message[-1] if message else f"{command[0]} failed")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _catdoc_lines(catdoc: str, body: bytes, where: str | None) -> list[tuple[str, bool]]:
+    output = run_tool([catdoc, "-w", "-d", "utf-8"], body, ".doc", where)
     lines: list[tuple[str, bool]] = [("\x00catdoc", False)]  # a marker the caller turns into a flag
-    for raw in done.stdout.decode("utf-8", "replace").replace("\f", "\n").splitlines():
+    for raw in output.replace("\f", "\n").splitlines():
         if "\t" in raw.strip("\t "):
             cells = [squash(c) for c in raw.split("\t")]
             while cells and not cells[-1]:

@@ -13,8 +13,6 @@ import csv
 import io
 import re
 import shutil
-import subprocess
-import tempfile
 import zipfile
 
 from lxml import etree
@@ -110,7 +108,7 @@ def is_excel_binary(body: bytes) -> bool:
 
 
 def xls_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
-    from parsers.attachments import libreoffice_convert
+    from parsers.attachments import libreoffice_convert, run_tool
 
     converted = libreoffice_convert(body, "xls", "xlsx", where)
     if converted is not None:
@@ -119,18 +117,9 @@ def xls_lines(body: bytes, where: str | None = None) -> list[tuple[str, bool]]:
     if tool is None:
         raise UnsupportedInput("legacy Excel file (.xls) and no xls2csv to read it", where,
                                "install Debian's catdoc (apt-get install catdoc)")
-    with tempfile.NamedTemporaryFile(suffix=".xls") as handle:
-        handle.write(body)
-        handle.flush()
-        try:
-            done = subprocess.run([tool, "-d", "utf-8", "-q", "0", handle.name], capture_output=True,
-                                  timeout=120, check=False)
-        except subprocess.TimeoutExpired:
-            raise UnsupportedInput("xls2csv took more than 2 minutes on this .xls", where) from None
-    if done.returncode != 0:
-        raise UnsupportedInput("unreadable .xls", where, done.stderr.decode("utf-8", "replace").strip()[:200])
+    output = run_tool([tool, "-d", "utf-8", "-q", "0"], body, ".xls", where)
     lines: list[tuple[str, bool]] = [("\x00xls2csv", False)]  # a marker the caller turns into a flag
-    for sheet in done.stdout.decode("utf-8", "replace").split("\f"):
+    for sheet in output.split("\f"):
         for row in csv.reader(io.StringIO(sheet)):
             cells = [squash(c) for c in row]
             while cells and not cells[-1]:
