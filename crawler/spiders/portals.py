@@ -321,9 +321,7 @@ class PortalSpider(scrapy.Spider):
         report its attachments are."""
         context = dict(response.meta.get("context") or {})
         page.context = context
-        requests = list(self._attachments(response, page, state, context))
-        if requests:
-            context["cover"] = True
+        requests = list(self._attachments(response, page, state, context))  # sets context["cover"]
         yield page
         yield from requests
 
@@ -346,6 +344,7 @@ class PortalSpider(scrapy.Spider):
             title = context.get("title") or ""
         if not is_report_title(title):
             return  # a news page's attachments are not reports
+        context["cover"] = True  # even when its files were fetched already through another page
         published = context.get("published") or discover.page_date(root)
         for link in files:
             request = self._request(state, link.url, "attachment", section=response.meta.get("section"),
