@@ -173,10 +173,10 @@ def _js_value(text: str, token: str) -> str:
 
 
 # --- list shells: Hanweb dataproxy and JSON APIs --------------------------------------------------------------
-def list_calls(text: str, url: str) -> list[ListCall]:
+def list_calls(text: str, url: str, root: lxml_html.HtmlElement | None = None) -> list[ListCall]:
     """The first request of every script-driven list on a page (its later requests come from
-    :func:`read_list_response`)."""
-    return _dataproxy_calls(text, url) + _json_calls(text, url) + _gkmlpt_calls(text, url)
+    :func:`read_list_response`); ``root``: the page already parsed, if it was."""
+    return _dataproxy_calls(text, url) + _json_calls(text, url, root) + _gkmlpt_calls(text, url)
 
 
 def embedded_records(text: str, base_url: str) -> list[Link]:
@@ -244,8 +244,8 @@ def _gkmlpt_calls(text: str, url: str) -> list[ListCall]:
             for cat in sorted(set(wanted))]
 
 
-def _json_calls(text: str, url: str) -> list[ListCall]:
-    root = parse(text)
+def _json_calls(text: str, url: str, root: lxml_html.HtmlElement | None = None) -> list[ListCall]:
+    root = root if root is not None else parse(text)
     if root is None:
         return []
     out: list[ListCall] = []

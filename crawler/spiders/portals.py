@@ -231,27 +231,25 @@ class PortalSpider(scrapy.Spider):
         return decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
 
     def _walk(self, response: Response, text: str, role: str, state: PortalState) -> Iterator[Request]:
-        out = list(self._walk_links(response, text, role, state))
+        root = discover.parse(text)  # parsed once: links, pagers and list calls all read this tree
+        if root is None:
+            return
+        found = discover.links(root, response.url)
+        out = list(self._walk_links(response, root, found, text, role, state))
         yield from out
         if role != "section":
-            return
-        root = discover.parse(text)
-        if root is None:
             return
         # a list page reached through a pager that brought no new item ends the walk (a 下一页
         # repeating the last page, or a page past the end that shows an empty list)
         fresh = not response.meta.get("paged") or any(r.meta["role"] in ("detail", "attachment") for r in out)
         if fresh:
-            for url in pagers.next_pages(root, text, response.url, discover.links(root, response.url)):
+            for url in pagers.next_pages(root, text, response.url, found):
                 request = self._request(state, url, "section", section=response.meta.get("section"), paged=True)
                 if request is not None:
                     yield request
 
-    def _walk_links(self, response: Response, text: str, role: str, state: PortalState) -> Iterator[Request]:
-        root = discover.parse(text)
-        if root is None:
-            return
-        found = discover.links(root, response.url)
+    def _walk_links(self, response: Response, root: Any, found: list[Link], text: str, role: str,
+                    state: PortalState) -> Iterator[Request]:
         hop = response.meta.get("hop", 0)
         section = response.meta.get("section")
         redirect = discover.script_redirect(root) if len(found) <= 1 else None
@@ -294,7 +292,7 @@ class PortalSpider(scrapy.Spider):
         state.sections.add(section or response.url)
         state.list_pages += 1
         yield from self._list_items(state, pagers.embedded_records(text, response.url), section)
-        for call in pagers.list_calls(text, response.url):
+        for call in pagers.list_calls(text, response.url, root):
             request = self._request(state, call.url, "list_call", call=call, section=section)
             if request is not None:
                 yield request
@@ -333,11 +331,13 @@ class PortalSpider(scrapy.Spider):
         root = discover.parse(text)
         if root is None:
             return
+        if discover.prose_length(root) >= _COVER_PROSE:
+            return  # a report's own page: its links are not its report
         found = discover.links(root, response.url)
         files = [link for link in found if discover.classify(link) == "attachment"]
         # a shell showing the report in an <iframe> of the same site: the frame is the report's page
         frames = [link for link in found if link.frame and state.owns(link.url)]
-        if not (files or frames) or discover.prose_length(root) >= _COVER_PROSE:
+        if not (files or frames):
             return
         title = discover.page_title(root) or ""
         if not is_report_title(title):
