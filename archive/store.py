@@ -180,8 +180,9 @@ class Archive:
     def _write_index(self, conn: sqlite3.Connection) -> None:
         for args in self._to_index:
             report_id = args[0]
-            pending = conn.execute("SELECT 1 FROM search_pending WHERE report_id = ?", (report_id,)).fetchone()
-            if pending:
+            # only a deferred run queues reports (and a normal open catches its leftovers up first)
+            if self.defer_search and conn.execute("SELECT 1 FROM search_pending WHERE report_id = ?",
+                                                  (report_id,)).fetchone():
                 continue  # not indexed yet: the catch-up indexes what the row holds then
             if self.defer_search and len(args) == 4:  # a new report: queued
                 conn.execute("INSERT OR IGNORE INTO search_pending (report_id) VALUES (?)", (report_id,))

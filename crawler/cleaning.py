@@ -22,7 +22,6 @@ class Cleaned:
     report: Report | None  # None: not a report (or unreadable)
     prepared: Prepared | None = None
     error: str | None = None
-    not_a_report: bool = False
 
 
 def clean_page(body: bytes, url: str, content_type: str | None, region_hint: str | None,
@@ -35,5 +34,5 @@ def clean_page(body: bytes, url: str, content_type: str | None, region_hint: str
     except NianbaoError as error:
         return Cleaned(None, error=str(error))
     if "not_a_report" in report.flags or not report.text:
-        return Cleaned(None, not_a_report=True)
+        return Cleaned(None)
     return Cleaned(report, prepare(report, report.url or url))

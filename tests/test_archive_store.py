@@ -224,8 +224,8 @@ def test_deferred_search_indexes_everything_when_the_ingest_ends(tmp_path: Path)
         assert archive.search("概述") == [] and archive.search("述") == []  # the old version is not indexed
         assert archive.search("另一份") and archive.search("份")
         assert archive.db["search_pending"].count == 0
-        check = archive.db.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('integrity-check', 1)")
-        assert check is not None
+        # FTS5 raises "database disk image is malformed" if the index and the reports disagree
+        archive.db.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('integrity-check', 1)")
 
 
 def test_a_deferred_ingest_killed_before_its_catch_up_is_indexed_on_next_open(tmp_path: Path) -> None:

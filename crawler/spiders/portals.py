@@ -131,7 +131,7 @@ class PortalSpider(scrapy.Spider):
         if page.blocked or page.error:
             yield page
             return
-        if role in ("home", "section") or role == "hub":
+        if role in ("home", "hub", "section"):
             state.hosts.add(urlsplit(response.url).hostname or "")  # a redirect to www. is still the portal
         if role in ("detail", "attachment"):
             yield from self._detail(response, page, state)
