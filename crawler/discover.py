@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 from w3lib.url import canonicalize_url
 
@@ -76,7 +77,7 @@ def links(root: lxml_html.HtmlElement, base_url: str) -> list[Link]:
     base = urljoin(base_url, base)
     functions = _link_functions(root)
     out: list[Link] = []
-    for el in root.iter():
+    for el in _LINKING(root):
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in ("a", "area", "iframe", "frame", "option"):
             href = (el.get("href") or el.get("src") or el.get("value") or "").strip()
@@ -105,6 +106,7 @@ def links(root: lxml_html.HtmlElement, base_url: str) -> list[Link]:
     return out
 
 
+_LINKING = etree.XPath("//a | //area | //iframe | //frame | //option | //*[@onclick]")
 _FUNCTION = re.compile(r"function\s+(\w+)\s*\(\s*(\w+)[^)]*\)\s*\{(.{0,600}?)\}", re.S)
 _CALL = re.compile(r"(\w+)\s*\(\s*['\"]?([\w.-]{1,80})['\"]?\s*[,)]")
 _MENU_ITEM = re.compile(r"""\{[^{}]*?\b(?:name|title|text)\s*:\s*["']([^"']{2,60})["'][^{}]*?"""
@@ -254,17 +256,31 @@ def is_year_column(link: Link) -> bool:
 
 
 # --- a detail page's own words ------------------------------------------------------------------------------
-def prose_length(root: lxml_html.HtmlElement) -> int:
+_PROSE = etree.XPath("//text()[not(ancestor::script or ancestor::style or ancestor::a or ancestor::option"
+                     " or ancestor::textarea or ancestor::noscript)]", smart_strings=False)
+
+
+def prose_length(root: lxml_html.HtmlElement, enough: int | None = None) -> int:
     """Characters of the page outside links, scripts and styles: a full report has thousands, a
-    cover page for attachments (title, date, 附件：…) and its navigation far fewer."""
+    cover page for attachments (title, date, 附件：…) and its navigation far fewer. With
+    ``enough``, counting stops once it is reached (the caller only asks "at least this much?")."""
     total = 0
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "option", "textarea", "noscript"):
-            continue
-        for piece in (el.text, *(child.tail for child in el)):
-            if piece:
-                total += len(piece.strip())
+    for piece in _PROSE(root):
+        total += len(piece.strip())
+        if enough is not None and total >= enough:
+            break
     return total
+
+
+# a page that may link a file or frame its report: what every attachment link of the vocabulary
+# (discovery.yaml ``attachment``) and every frame has in its HTML; a page without it has none
+_FILE_HINT = re.compile(r"(?i)\.(?:pdf|docx?|wps|xlsx?|et|ofd)\b|down(?:load|file)|filedown|attachment|<i?frame\b")
+
+
+def may_link_files(text: str) -> bool:
+    """Whether a page's HTML may hold an attachment link or a frame (a cheap test made before
+    parsing it: most report pages have neither)."""
+    return _FILE_HINT.search(text) is not None
 
 
 def page_title(root: lxml_html.HtmlElement) -> str | None:
@@ -292,10 +308,15 @@ def page_date(root: lxml_html.HtmlElement) -> str | None:
 # --- WAF challenges ------------------------------------------------------------------------------------------
 def challenge(status: int, body: bytes) -> str | None:
     """Why this response is a WAF's JavaScript challenge rather than the page, or None."""
-    sample = body[:65536].decode("latin-1")
-    found = rx("waf_marker").search(sample)
+    head = body[:65536]
+    if status not in (412, 521) and (len(body) >= 200_000 or _PARAGRAPH.search(head)):
+        return None  # a page with paragraphs of its own is the page (checked first: it is cheap)
+    found = rx("waf_marker").search(head.decode("latin-1"))
     if status in (412, 521):
         return f"WAF challenge (HTTP {status}{', ' + found.group(0)[:20] if found else ''})"
-    if found and len(body) < 200_000 and b"<p" not in body[:65536].lower():
+    if found:
         return f"WAF challenge (HTTP {status}, {found.group(0)[:20]})"
     return None
+
+
+_PARAGRAPH = re.compile(rb"<[pP]")

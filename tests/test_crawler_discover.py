@@ -29,6 +29,33 @@ def test_link_entries_classify_their_example_and_not_their_keep_out(section: str
         assert discover.classify(_link(section, keep)) != SECTION_OF[section]
 
 
+@pytest.mark.parametrize("entry", discover.entries("attachment"), ids=lambda e: e.id)
+def test_every_attachment_link_passes_the_cheap_file_test(entry) -> None:
+    """The spider skips parsing a detail page for attachments when ``may_link_files`` says no:
+    the test must let every attachment link of the vocabulary through, however it is written."""
+    for markup in (f'<a href="{entry.example}">附件</a>', f"<tr onclick=\"window.open('{entry.example}')\">",
+                   f"<a href=\"javascript:void(0)\" onclick=\"location.href='{entry.example.upper()}'\">"):
+        assert discover.may_link_files(f"<html><body><p>正文</p>{markup}</body></html>")
+
+
+def test_the_cheap_file_test_sees_frames_and_file_named_links_and_passes_plain_pages() -> None:
+    assert discover.may_link_files('<iframe src="/art/2024/1/1/art_1_2.html"></iframe>')
+    assert discover.may_link_files('<FRAME src="content.html">')
+    assert discover.may_link_files('<a href="/f?id=9">2023年度报告.PDF</a>')
+    assert discover.may_link_files('<a href="/web/viewer.html?file=/u/2023.pdf">查看</a>')
+    assert not discover.may_link_files('<html><p>一、总体情况</p><a href="/index.html">首页</a>'
+                                       '<img src="/images/logo.png"></html>')
+
+
+def test_prose_length_counts_text_outside_links_and_scripts_and_can_stop_early() -> None:
+    root = discover.parse("<html><head><style>p{color:red}</style><script>var a = 1;</script></head><body>"
+                          "<div>一、总体情况 <a href='/x'>首页导航</a> 本年度</div><!-- 注释 -->尾"
+                          "<noscript>请启用脚本</noscript><p>二、主动公开</p></body></html>")
+    assert discover.prose_length(root) == len("一、总体情况") + len("本年度") + len("尾") + len("二、主动公开")
+    assert discover.prose_length(root, enough=3) < discover.prose_length(root)
+    assert discover.prose_length(root, enough=3) >= 3
+
+
 @pytest.mark.parametrize("entry", discover.entries("skip_text"), ids=lambda e: e.id)
 def test_skipped_documents_are_never_list_items(entry) -> None:
     assert not discover.is_list_item(Link("http://x.gov.cn/1.html", entry.example))

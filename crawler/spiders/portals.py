@@ -328,10 +328,12 @@ class PortalSpider(scrapy.Spider):
         if response.meta["role"] != "detail" or sniff.sniff(response.body) != sniff.HTML:
             return
         text = decode(response.body, page.fetch.headers.get("Content-Type")).text
+        if not discover.may_link_files(text):
+            return  # no file and no frame to fetch: the page is what it is
         root = discover.parse(text)
         if root is None:
             return
-        if discover.prose_length(root) >= _COVER_PROSE:
+        if discover.prose_length(root, enough=_COVER_PROSE) >= _COVER_PROSE:
             return  # a report's own page: its links are not its report
         found = discover.links(root, response.url)
         files = [link for link in found if discover.classify(link) == "attachment"]
