@@ -13,6 +13,7 @@ what each expect.yaml says. Target: ≥ 150 pages/s on this 2-core machine.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sqlite3
@@ -67,10 +68,13 @@ def main() -> None:
                 from archive.store import Archive
 
                 t = time.perf_counter()
+                workers = args.workers or os.cpu_count() or 1
                 with Archive(args.db) as archive:
-                    made = reprocess(archive)
+                    made = reprocess(archive, workers)
+                took = time.perf_counter() - t
                 print(f"reprocess after the fetch-only crawl: {made['fetches']} responses cleaned in "
-                      f"{time.perf_counter() - t:.1f} s in one process ({made['new']} new reports)")
+                      f"{took:.1f} s with {workers} cleaning processes ({made['fetches'] / took:.0f} responses/s, "
+                      f"{made['new']} new reports); crawl and reprocess together {elapsed + took:.1f} s")
             missing = stored_twice = 0
             db = sqlite3.connect(args.db)
             for portal_id, expect in expected.items():

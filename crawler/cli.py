@@ -8,6 +8,7 @@ Errors from our code (:class:`parsers.errors.NianbaoError`) and the OS become on
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -95,7 +96,9 @@ def _open_archive(db: str):  # -> archive.store.Archive (imported lazily: clean 
 
 @cli.command()
 @click.option("--db", default="nianbao.db", show_default=True, help="The archive (SQLite) to re-process.")
-def reprocess(db: str) -> None:
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Cleaning processes (0: one per core); this process reads and writes.")
+def reprocess(db: str, workers: int) -> None:
     """Re-run the current parsers over the stored raw responses, without network.
 
     Each URL's latest stored response is cleaned again; reports whose text changed get a new
@@ -106,7 +109,7 @@ def reprocess(db: str) -> None:
     from archive.reprocess import reprocess as run
 
     with _open_archive(db) as archive:
-        counts = run(archive)
+        counts = run(archive, workers or os.cpu_count() or 1)
     click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
 

@@ -1,6 +1,6 @@
 """The archive writer of a crawl: every :class:`crawler.items.Page` becomes a row of ``fetches``
 (its raw body kept once per digest); a detail page or attachment is cleaned in a worker process
-(:mod:`crawler.cleaning`, ``NIANBAO_CLEAN_WORKERS``, default one per core) and its report, if it
+(:mod:`archive.cleaning`, ``NIANBAO_CLEAN_WORKERS``, default one per core) and its report, if it
 is one, goes through :meth:`archive.store.Archive.store_report` — the same single writer path as
 ``reprocess``. All writes happen on the reactor's thread, one at a time.
 
@@ -17,8 +17,8 @@ from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
+from archive.cleaning import Cleaned, clean_page
 from archive.store import Archive
-from crawler.cleaning import Cleaned, clean_page
 from crawler.items import Page
 
 TALLIES = ("pages", "list_pages", "reports", "new", "updated", "unchanged", "duplicate", "near_duplicate",

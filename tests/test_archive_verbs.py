@@ -75,7 +75,7 @@ def test_reprocess_cleans_an_attachment_and_a_cover_page_as_the_crawl_did(tmp_pa
 def test_reprocess_after_a_parser_change_makes_new_versions_and_loses_nothing(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "a.db"
     _archive(path)
-    import archive.reprocess as module
+    import archive.cleaning as module
 
     real_clean = module.clean
 
@@ -84,14 +84,39 @@ def test_reprocess_after_a_parser_change_makes_new_versions_and_loses_nothing(tm
         report.text = report.text.replace("政务公开", "")
         return report
 
-    monkeypatch.setattr(module, "clean", changed)
-    result = CliRunner().invoke(cli, ["reprocess", "--db", str(path)])
+    monkeypatch.setattr(module, "clean", changed)  # seen in this process only: one worker, this one
+    result = CliRunner().invoke(cli, ["reprocess", "--db", str(path), "--workers", "1"])
     assert result.exit_code == 0 and "updated=" in result.output and "updated=0" not in result.output
     with Archive(path) as archive:
         for row in archive.db.query("SELECT id, version FROM reports WHERE version > 1"):
             versions = archive.db.conn.execute("SELECT count(*) FROM report_versions WHERE report_id = ?",
                                                (row["id"],)).fetchone()[0]
             assert versions == row["version"]
+
+
+def _fetches_only(path: Path) -> None:
+    """What a fetch-only crawl (``--defer-cleaning``) leaves: every fixture page stored, no report."""
+    with Archive(path) as archive:
+        archive.store_portal("tongxin", "同心县人民政府", "http://www.tongxin.gov.cn/", "640324")
+        for name, expect in expectations():
+            if name.endswith((".html", ".pdf", ".docx")) and expect.get("url"):
+                archive.store_fetch(Fetch("tongxin", expect["url"], 200, {}, fixture_bytes(name),
+                                          datetime(2024, 2, 1, tzinfo=UTC)), role="detail")
+
+
+def test_reprocess_in_worker_processes_makes_what_one_process_makes(tmp_path: Path) -> None:
+    made = {}
+    for workers in ("1", "2"):
+        path = tmp_path / f"w{workers}.db"
+        _fetches_only(path)
+        result = CliRunner().invoke(cli, ["reprocess", "--db", str(path), "--workers", workers])
+        assert result.exit_code == 0, result.output
+        with Archive(path) as archive:
+            rows = archive.db.conn.execute("SELECT id, title, year, region_code, text_hash, published "
+                                           "FROM reports ORDER BY id").fetchall()
+            made[workers] = (result.output, rows)
+    assert made["1"] == made["2"]
+    assert "new=0" not in made["2"][0] and len(made["2"][1]) >= 20
 
 
 def test_stats_reports_coverage_as_json_and_text(tmp_path: Path) -> None:

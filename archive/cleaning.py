@@ -1,9 +1,11 @@
-"""The cleaning stage of a crawl: one detail page or attachment in, its report (or why none) out.
+"""The cleaning stage: one stored or fetched detail page or attachment in, its report (or why
+none) out — for the crawl's pipeline and for ``reprocess``.
 
-A plain function of picklable values, so the pipeline runs it in worker processes (cleaning a
-report page costs 30–60 ms of CPU, more than everything else a page costs the crawl together):
-the crawl's reactor keeps downloading while both cores clean. It also prepares what the archive
-computes before writing (text hash, MinHash signature, search terms), off the writer's thread.
+A plain function of picklable values, so both run it in worker processes (cleaning a report
+page costs more CPU than everything else a page costs the crawl together): the crawl's reactor
+keeps downloading, and the archive's writer keeps writing, while the cores clean. It also
+prepares what the archive computes before writing (text hash, MinHash signature, search terms),
+off the writer's thread.
 """
 
 from __future__ import annotations
