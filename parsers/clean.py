@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from parsers import attachments, meta, sheets, sniff, vocab
+from parsers import attachments, meta, sheets, sniff, stats, vocab
 from parsers.blocks import Line, Walker
 from parsers.chrome import line_rule, strip_chrome
 from parsers.content import expand_textareas, locate
@@ -100,7 +100,23 @@ def clean(body: bytes, options: CleanOptions | None = None) -> Report:
                                "pass an HTML page, a PDF or a DOCX")
     if options.listing:
         _apply_listing(report, kind != sniff.HTML, options.listing)
+    _add_stats(report)
     return report
+
+
+def _add_stats(report: Report) -> None:
+    """The report's tables as numbers (parsers/stats.py), read last: the year and the not-a-report
+    verdict may come from the listing, and a page that is not a report has no statistics."""
+    if not report.text or "not_a_report" in report.flags:
+        return
+    try:
+        report.stats, flags = stats.extract(report.text, report.year)
+    except (RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+        # a bug in reading the tables must not cost the report its text: kept, without numbers,
+        # and the flag says why (the page can be re-read by `nianbao reprocess` once fixed)
+        report.stats, flags = [], [f"stats_failed:{type(error).__name__}"]
+    for name in flags:
+        report.flag(name)
 
 
 _COVER_TEXT = 1000  # a cover page's clean text (metadata, title, 附件 line) is shorter than any report
