@@ -3,9 +3,9 @@
 Raw bodies live once per sha256 in ``bodies`` (content-addressed, zlib-compressed); ``fetches``
 points at them. ``reports`` holds one row per distinct report with its current version, every
 earlier version stays in ``report_versions``, and ``report_sources`` lists every URL where the
-report was found. Full-text search is FTS5 with the trigram tokenizer over title and text (so
-Datasette's search box and our own queries use the same index) and a bigram index for queries
-of 1–2 characters, both kept in sync by the writer (archive.search).
+report was found. Full-text search is FTS5 with the trigram tokenizer over title and text and a
+bigram index for queries of 1–2 characters, both kept in sync by the writer and queried by the
+same rules from our code and from Datasette's search box (archive.search, archive.browse).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 # the Report fields as reports columns (lists stored as JSON text)
 REPORT_FIELDS = {
@@ -56,7 +56,12 @@ def migrate(db: sqlite_utils.Database) -> int:
             _migrate_v6(db)
         if found < 7:
             db["search_pending"].create({"report_id": int}, pk="report_id", if_not_exists=True)
-        db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": now()}, pk="id")
+        if found < 8:
+            _migrate_v8(db)
+        if found < 9:
+            _migrate_v9(db)
+        if found < SCHEMA_VERSION:  # an archive already current is opened without a write
+            db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": now()}, pk="id")
     return found
 
 
@@ -135,6 +140,62 @@ def _migrate_v6(db: sqlite_utils.Database) -> None:
         return
     db.execute("DROP TABLE IF EXISTS reports_bigrams")
     _migrate_v3(db)
+
+
+def _migrate_v8(db: sqlite_utils.Database) -> None:
+    """v8: ``reports_fts`` declared by us with ``content='reports'``. sqlite-utils wrote
+    ``content=[reports]``, which Datasette recognises and then answers ``?_search=`` on
+    ``reports`` with the trigram index alone: nothing for 1–2 character queries. Undeclared,
+    the search is the nianbao plugin's (archive/datasette_plugin.py), which uses both indexes.
+    The index is rebuilt from ``reports`` (about 250 reports/s), leaving out reports still
+    queued in ``search_pending`` (their catch-up indexes them, once)."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'reports_fts'").fetchone()
+    if sql and "content='reports'" in sql[0]:
+        return
+    db.execute("DROP TABLE IF EXISTS reports_fts")
+    db.execute("CREATE VIRTUAL TABLE reports_fts USING fts5(title, text, tokenize='trigram', content='reports')")
+    db.execute("INSERT INTO reports_fts (rowid, title, text) SELECT id, title, text FROM reports "
+               "WHERE id NOT IN (SELECT report_id FROM search_pending)")
+
+
+# the wide view's columns: (column name, section, row, column) of report_stats; 依申请公开 rows and
+# columns as the statistics issue fixes them (parsers/data/stats.md), totals over all applicants
+WIDE_FIGURES = (
+    ("new_applications", "依申请公开", "本年新收政府信息公开申请数量", "总计"),
+    ("carried_over_from_last_year", "依申请公开", "上年结转政府信息公开申请数量", "总计"),
+    ("disclosed", "依申请公开", "予以公开", "总计"),
+    ("partly_disclosed", "依申请公开", "部分公开", "总计"),
+    ("not_held", "依申请公开", "本机关不掌握相关政府信息", "总计"),
+    ("handled_total", "依申请公开", "总计", "总计"),
+    ("carried_over_to_next_year", "依申请公开", "结转下年度继续办理", "总计"),
+    ("reconsiderations", "复议诉讼", "行政复议", "总计"),
+    ("reconsiderations_corrected", "复议诉讼", "行政复议", "结果纠正"),
+    ("lawsuits_direct", "复议诉讼", "行政诉讼-未经复议直接起诉", "总计"),
+    ("lawsuits_after_reconsideration", "复议诉讼", "行政诉讼-复议后起诉", "总计"),
+    ("lawsuits_corrected_direct", "复议诉讼", "行政诉讼-未经复议直接起诉", "结果纠正"),
+    ("lawsuits_corrected_after_reconsideration", "复议诉讼", "行政诉讼-复议后起诉", "结果纠正"),
+)
+
+
+def wide_view_sql() -> str:
+    """``report_stats_wide``: one row per report that has statistics, its main figures as columns
+    (null where the report does not give the figure: masked, blank, or another form)."""
+    figures = "".join(
+        f",\n  max(CASE WHEN s.section = '{section}' AND s.[row] = '{row}' AND s.[column] = '{column}' "
+        f"THEN s.value END) AS {name}" for name, section, row, column in WIDE_FIGURES)
+    return ("CREATE VIEW report_stats_wide AS\nSELECT r.id AS report_id, r.title, r.year, r.province, r.city, "
+            "r.county, r.region_code, r.agency,\n  (SELECT group_concat(f.value, ' ') FROM json_each(r.flags) f "
+            "WHERE f.value LIKE 'stats_%') AS stats_flags" + figures +
+            "\nFROM reports r JOIN report_stats s ON s.report_id = r.id GROUP BY r.id")
+
+
+def _migrate_v9(db: sqlite_utils.Database) -> None:
+    """v9: a narrative figure keeps the sentence it was read from (``evidence``), and the wide view
+    of the main figures per report (the statistics issue)."""
+    if "evidence" not in db["report_stats"].columns_dict:
+        db.execute("ALTER TABLE report_stats ADD COLUMN evidence TEXT")
+    db.execute("DROP VIEW IF EXISTS report_stats_wide")
+    db.execute(wide_view_sql())
 
 
 def now() -> str:

@@ -3,7 +3,7 @@
 Two FTS5 indexes, because no single built-in tokenizer serves Chinese queries of every length:
 
 - ``reports_fts`` (trigram tokenizer, external content over ``reports``) answers queries of
-  3 characters and more, ranked by bm25; Datasette's search box uses it.
+  3 characters and more, ranked by bm25.
 - ``reports_bigrams`` (contentless, ``detail=none``) holds every pair of adjacent Han characters
   of a title and text, plus the last character of each Han run, as tokens. A 2-character query is
   one token; a 1-character query is a prefix query (every position of a Han run starts a pair or
@@ -15,6 +15,8 @@ writes the report: no triggers, because FTS5 flushes its pending index at every 
 trigger runs as one, which made indexing a report 2.5x slower.
 
 Queries of 1–2 characters that are not all Han (digits, Latin) scan the base table with LIKE.
+:func:`where_clause` is the one place these rules live: :func:`search` and the search box of
+``nianbao serve`` (archive/browse) both use it.
 Results: best first (bm25) when a phrase matches up to ``RANK_AT_MOST`` reports, newest first
 otherwise and for 1–2 characters, so that a query's cost stays bounded at a million reports.
 """
@@ -65,25 +67,36 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[s
     query = query.strip()
     if not query:
         return []
+    clause, params = where_clause(query)
     if len(query) >= _TRIGRAM_FROM:
-        phrase = '"' + query.replace('"', '""') + '"'
         # bm25 ranks every match before the first row comes back: fine for a few thousand, seconds
         # for a phrase in every report of a million; past RANK_AT_MOST, newest first (rowid order
         # streams, and stops at the limit)
-        many = conn.execute("SELECT count(*) FROM (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ? "
-                            "LIMIT ?)", (phrase, RANK_AT_MOST + 1)).fetchone()[0] > RANK_AT_MOST
-        order = "reports_fts.rowid DESC" if many else "rank"
+        many = conn.execute("SELECT count(*) FROM (SELECT rowid FROM reports_fts WHERE reports_fts MATCH "
+                            ":nianbao_search LIMIT :most)", {**params, "most": RANK_AT_MOST + 1}).fetchone()[0]
+        order = "reports_fts.rowid DESC" if many > RANK_AT_MOST else "rank"
         rows = conn.execute(
             "SELECT r.id, r.title FROM reports_fts JOIN reports r ON r.rowid = reports_fts.rowid "
-            f"WHERE reports_fts MATCH ? ORDER BY {order} LIMIT ?", (phrase, limit)).fetchall()
-    elif _HAN_RUN.fullmatch(query):
-        match = f'"{query}"' if len(query) == 2 else f'"{query}"*'
-        rows = conn.execute(
-            "SELECT r.id, r.title FROM reports_bigrams b JOIN reports r ON r.id = b.rowid "
-            "WHERE reports_bigrams MATCH ? ORDER BY b.rowid DESC LIMIT ?", (match, limit)).fetchall()
+            f"WHERE reports_fts MATCH :nianbao_search ORDER BY {order} LIMIT :limit",
+            {**params, "limit": limit}).fetchall()
     else:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = conn.execute(
-            "SELECT id, title FROM reports WHERE title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\' "
-            "ORDER BY id LIMIT ?", (pattern, pattern, limit)).fetchall()
+        rows = conn.execute(f"SELECT id, title FROM reports WHERE {clause} ORDER BY id DESC LIMIT :limit",
+                            {**params, "limit": limit}).fetchall()
     return [{"id": r[0], "title": r[1]} for r in rows]
+
+
+def where_clause(query: str) -> tuple[str, dict[str, str]]:
+    """A WHERE condition on ``reports`` (and its parameters) true for the reports whose title or
+    text contains ``query``: the trigram index for 3 characters and more, the bigram index for
+    1–2 Han characters, LIKE for 1–2 other characters. Datasette's search box on ``reports``
+    uses it (archive/browse), so the box and :func:`search` find the same reports."""
+    query = query.strip()
+    if len(query) >= _TRIGRAM_FROM:
+        return ("id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH :nianbao_search)",
+                {"nianbao_search": '"' + query.replace('"', '""') + '"'})
+    if _HAN_RUN.fullmatch(query):
+        return ("id IN (SELECT rowid FROM reports_bigrams WHERE reports_bigrams MATCH :nianbao_search)",
+                {"nianbao_search": f'"{query}"' if len(query) == 2 else f'"{query}"*'})
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return ("(title LIKE :nianbao_search ESCAPE '\\' OR text LIKE :nianbao_search ESCAPE '\\')",
+            {"nianbao_search": pattern})

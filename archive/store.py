@@ -324,8 +324,9 @@ class Archive:
             if status in ("new", "updated"):
                 conn.execute("DELETE FROM report_stats WHERE report_id = ?", (report_id,))
                 conn.executemany(
-                    "INSERT INTO report_stats (report_id, section, [row], [column], value) VALUES (?, ?, ?, ?, ?)",
-                    [(report_id, s.get("section"), s.get("row"), s.get("column"), s.get("value"))
+                    "INSERT INTO report_stats (report_id, section, [row], [column], value, evidence) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(report_id, s.get("section"), s.get("row"), s.get("column"), s.get("value"), s.get("evidence"))
                      for s in report.stats])
         return Stored(report_id, status)
 

@@ -139,6 +139,51 @@ def stats(db: str, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--db", default="nianbao.db", show_default=True, help="The archive (SQLite) to export.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "txt"]), required=True,
+              help="jsonl, csv (UTF-8 with BOM, for Excel), parquet, or txt (a folder of one file per report).")
+@click.option("--out", required=True, type=click.Path(), help="The file to write (a folder for txt).")
+@click.option("--province", "provinces", multiple=True, metavar="P",
+              help="Only this province, full or short name: 宁夏回族自治区 or 宁夏 (repeatable).")
+@click.option("--year", "years", multiple=True, type=int, metavar="Y",
+              help="Only reports covering this year (repeatable).")
+@click.option("--since", metavar="YYYY-MM-DD",
+              help="Only reports added or changed (updated_at, UTC) on or after this day.")
+@click.option("--include-duplicates", is_flag=True,
+              help="One row per report and URL where it was found (mirrors too), with source_url, "
+              "source_portal and canonical; by default one row per report.")
+@click.option("--force", is_flag=True, help="Replace an earlier export at --out.")
+@click.option("--stats", "main_figures", is_flag=True,
+              help="The main figures of each report's tables instead (one row per report: applications "
+              "received, answered, reconsiderations, lawsuits; csv, jsonl or parquet).")
+def export(db: str, fmt: str, out: str, provinces: tuple[str, ...], years: tuple[int, ...], since: str | None,
+           include_duplicates: bool, force: bool, main_figures: bool) -> None:
+    """Export the corpus, streamed, with a dataset card (README.md) beside it.
+
+    The card (OUT.README.md beside a file, README.md inside a txt folder) gives the counts by
+    province and year, the fields, the portals, the date and the command. Reports are merged
+    in the archive (a mirror's copy is one more source of its report), so the default is one
+    row per report with every URL in `sources`; --include-duplicates lists each copy. An
+    existing output is never written over without --force.
+
+    \b
+    Example: nianbao export --db nianbao.db --format csv --out nianbao.csv --province 宁夏 --year 2023
+    """
+    from archive.export import ExportOptions
+    from archive.export import export as run
+
+    options = ExportOptions(fmt, out, provinces, years, since, include_duplicates, force)
+    with _open_archive(db) as archive:
+        if main_figures:
+            from archive.export_stats import export_stats
+
+            click.echo(f"exported the main figures of {export_stats(archive, options)} reports to {out}")
+            return
+        summary = run(archive, options)
+    click.echo(summary.line())
+
+
+@cli.command()
 @click.option("--registry", type=click.Path(dir_okay=False), help="Portal registry (default: settings/portals.yaml).")
 @click.option("--db", default="nianbao.db", show_default=True, help="The archive (SQLite) to crawl into.")
 @click.option("--portal", "portal_ids", multiple=True, metavar="ID", help="Crawl only this portal (repeatable).")
@@ -191,6 +236,31 @@ def demo(db: str) -> None:
     from crawler.run import run_demo
 
     click.echo(run_demo(db))
+
+
+@cli.command()
+@click.option("--db", default="nianbao.db", show_default=True, help="The archive (SQLite) to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0: any free port, printed by Datasette).")
+@click.option("--live", is_flag=True, help="Read the file as a crawl writes it (default: immutable, counts cached).")
+def serve(db: str, host: str, port: int, live: bool) -> None:
+    """Browse and query the archive with Datasette, read-only.
+
+    Chinese full-text search of any length in the reports table's search box; facets by
+    province, city, year and agency; canned queries (reports of a region by year, coverage
+    matrix, gaps, spam-affected reports, blocked portals, applications by region and year);
+    a coverage chart at /-/coverage and a page per report showing what the cleaner removed.
+    Stop it with Ctrl-C.
+
+    Example: nianbao serve --db nianbao-demo.db --port 8001
+    """
+    from pathlib import Path
+
+    from archive.serve import ServeOptions
+    from archive.serve import serve as run
+
+    sys.exit(run(ServeOptions(Path(db), host, port, live)))
 
 
 def _read(path: str) -> bytes:

@@ -28,3 +28,20 @@ def expectations() -> list[tuple[str, dict]]:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database (``nianbao demo``: the bundled portals crawled over loopback), built once
+    per session: the test database of ``serve`` and ``export``."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    done = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--db", str(db)], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=300, check=False,
+                          cwd=db.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return db

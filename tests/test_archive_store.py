@@ -132,6 +132,26 @@ def test_the_bigram_index_is_built_for_an_older_database(tmp_path: Path) -> None
         assert archive.search("概述") and archive.search("件")
 
 
+def test_a_v7_trigram_index_is_redeclared_so_that_datasette_leaves_search_to_the_plugin(tmp_path: Path) -> None:
+    """v8: sqlite-utils declared ``content=[reports]``, which Datasette binds its own search to;
+    the index is rebuilt under our declaration, a report still queued for search left out."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.store_report(SEARCHABLE, _fetch(archive, TONGXIN_URL, b"<p>x</p>"))
+        conn = archive.db.conn
+        conn.execute("DROP TABLE reports_fts")
+        conn.execute("CREATE VIRTUAL TABLE [reports_fts] USING FTS5 ([title], [text], tokenize='trigram', "
+                     "content=[reports])")
+        conn.execute("INSERT INTO reports_fts (reports_fts) VALUES ('rebuild')")
+        conn.execute("UPDATE [schema] SET version = 7")
+        conn.commit()
+    with Archive(path) as archive:
+        sql = archive.db.execute("SELECT sql FROM sqlite_master WHERE name = 'reports_fts'").fetchone()[0]
+        assert "content='reports'" in sql and "[reports]" not in sql
+        assert archive.search("概述") and archive.search("概") and archive.search("依申请公开")
+        archive.db.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('integrity-check', 1)")
+
+
 def test_a_batch_is_stored_whole_or_not_at_all(tmp_path: Path) -> None:
     with Archive(tmp_path / "a.db") as archive:
         with archive.batch():
@@ -235,3 +255,24 @@ def test_a_deferred_ingest_killed_before_its_catch_up_is_indexed_on_next_open(tm
     archive.db.conn.close()  # as if killed: no catch-up ran
     with Archive(path) as archive:
         assert archive.search("受理依申请") and archive.search("概述")
+
+
+def test_statistics_are_kept_with_their_evidence_and_shown_wide_per_report(tmp_path: Path) -> None:
+    stats = [
+        {"section": "依申请公开", "row": "本年新收政府信息公开申请数量", "column": "自然人", "value": 15},
+        {"section": "依申请公开", "row": "本年新收政府信息公开申请数量", "column": "总计", "value": 16},
+        {"section": "依申请公开", "row": "予以公开", "column": "总计", "value": None},  # masked: null, never 0
+        {"section": "复议诉讼", "row": "行政复议", "column": "总计", "value": 2,
+         "evidence": "全年共发生行政复议案件2件"},
+    ]
+    report = Report(**{**SEARCHABLE.to_dict(), "stats": stats, "flags": ["stats_check_failed:复议诉讼:总计"]})
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        report_id = archive.store_report(report, _fetch(archive, TONGXIN_URL, b"<p>x</p>")).report_id
+    with Archive(path) as archive:
+        rows = archive.db.execute("SELECT [row], [column], value, evidence FROM report_stats WHERE report_id = ? "
+                                  "ORDER BY rowid", (report_id,)).fetchall()
+        assert rows[-1] == ("行政复议", "总计", 2, "全年共发生行政复议案件2件") and rows[2][2] is None
+        wide = next(archive.db.query("SELECT * FROM report_stats_wide WHERE report_id = ?", [report_id]))
+    assert wide["new_applications"] == 16 and wide["disclosed"] is None and wide["reconsiderations"] == 2
+    assert wide["stats_flags"] == "stats_check_failed:复议诉讼:总计" and wide["year"] == report.year
