@@ -28,6 +28,7 @@ def extract(text: str, year: int | None) -> tuple[list[dict[str, object]], list[
     ``stats_from_text`` (some figures were read from sentences), ``stats_not_found`` (a report of
     the table era, or with a table-era heading, where no table could be read).
     """
+    text = pipe_rows(text)
     found = read_tables(text, year)
     cells = list(found.cells)
     flags = list(found.flags)
@@ -39,6 +40,23 @@ def extract(text: str, year: int | None) -> tuple[list[dict[str, object]], list[
         flags.append("stats_not_found")
     flags.extend(check(cells))
     return cells, flags
+
+
+def pipe_rows(text: str) -> str:
+    """A table typed as text in an HTML page (``| 规章 | 0 | 0 | 0 |``, with or without the outer
+    bars; a Markdown ``| --- |`` rule dropped) as the tab-separated rows the readers take. A plain
+    text file's ``|`` tables were made rows by the cleaner already; a line with one cell and a
+    bar (``规章 |``, one cell per line) is left to the readers of flattened tables."""
+    out = []
+    for line in text.split("\n"):
+        if "|" in line.strip().strip("|｜"):
+            cells = [cell.strip() for cell in line.strip().strip("|｜").replace("｜", "|").split("|")]
+            if any("-" in cell for cell in cells) and all(set(cell) <= set("-:— ") for cell in cells):
+                continue  # a Markdown header rule
+            if sum(1 for cell in cells if cell) >= 2:
+                line = "\t".join(cells)
+        out.append(line)
+    return "\n".join(out)
 
 
 def _expects_tables(text: str, year: int | None) -> bool:

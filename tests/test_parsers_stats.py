@@ -373,3 +373,31 @@ def test_a_failure_in_reading_the_tables_keeps_the_report_and_says_so(monkeypatc
     monkeypatch.setattr(clean_module.stats, "extract", broken)
     report = clean(fixture_bytes("hanweb_tongxin_2023.html"), CleanOptions(url="http://www.tongxin.gov.cn/a.html"))
     assert report.text and report.stats == [] and "stats_failed:IndexError" in report.flags
+
+
+PIPE_PAGE = """<html><head><meta charset="utf-8">
+<title>某县教育局2022年政府信息公开工作年度报告</title></head><body>
+<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 年度报告</div>
+<h1>某县教育局2022年政府信息公开工作年度报告</h1>
+<p>一、总体情况</p><p>2022年，我局认真贯彻落实《条例》。</p>
+<p>三、收到和处理政府信息公开申请情况</p>
+<p>| 本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和 | 自然人 | 商业企业 | 科研机构 |\
+ 社会公益组织 | 法律服务机构 | 其他 | 总计 |</p>
+<p>| --- | --- | --- | --- | --- | --- | --- | --- |</p>
+<p>| 一、本年新收政府信息公开申请数量 | 25 | 1 | 0 | 0 | 0 | 0 | 26 |</p>
+<p>| 二、上年结转政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |</p>
+<p>| 三、本年度办理结果（一）予以公开 | 20 | 1 | 0 | 0 | 0 | 0 | 21 |</p>
+<p>四、行政复议、行政诉讼情况</p>
+<p>| 行政复议 ||||| 行政诉讼 |</p>
+<p>主办单位：某县人民政府办公室</p></body></html>"""
+
+
+def test_a_table_typed_as_bars_in_a_page_is_read_as_rows() -> None:
+    """Held-out finding: ``| a | b |`` lines in <p> (with or without outer bars, a Markdown rule
+    under the header) were not read at all; now they are rows like any other table's."""
+    report = clean(PIPE_PAGE.encode("utf-8"), CleanOptions(url="http://www.example.gov.cn/art/2023/1/9/art_1_1.html"))
+    got = {(c["row"], c["column"]): c["value"] for c in report.stats if c["section"] == "依申请公开"}
+    assert got[("本年新收政府信息公开申请数量", "自然人")] == 25 and got[("本年新收政府信息公开申请数量", "总计")] == 26
+    assert got[("上年结转政府信息公开申请数量", "总计")] == 1 and got[("予以公开", "商业企业")] == 1
+    assert not any("|" in str(c["row"]) + str(c["column"]) for c in report.stats)
+    assert "stats_not_found" not in report.flags
