@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from parsers import vocab
@@ -140,6 +140,7 @@ def _traditional() -> dict[int, str]:
     return {ord(pair[0]): pair[1] for pair in pairs if len(pair) == 2}
 
 
+@lru_cache(maxsize=1 << 16)  # a report repeats its labels and cells; the rules ask of them many times
 def normalise(text: str, keep_space: bool = False) -> str:
     """A label in comparable form: simplified characters, ASCII forms, no whitespace.
 
@@ -207,6 +208,7 @@ def money_column(header: str) -> tuple[str, float]:
     return text, 1.0
 
 
+@lru_cache(maxsize=1 << 16)  # cells repeat ("0" most of all); a Number is frozen, so one may be shared
 def value_of(cell: str) -> Number | None:
     """A table cell as a number, or None when the cell is a label.
 
