@@ -9,18 +9,20 @@ and a dataset card beside it.
 
 from __future__ import annotations
 
-import csv
-import json
 import time
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archive.export import (  # the corpus export's safety, shared
+from archive.export import (  # the corpus export's safety and writers, shared
     ExportError,
     ExportOptions,
     _check_target,
     _put_in_place,
     _remove,
+    _write_csv,
+    _write_jsonl,
     filters,
 )
 from archive.export_card import CARD_MARKER, card_path
@@ -47,8 +49,15 @@ def export_stats(archive: Archive, options: ExportOptions) -> int:
     started = time.monotonic()
     partial.parent.mkdir(parents=True, exist_ok=True)
     try:
-        rows = (dict(zip(COLUMNS, values, strict=True)) for values in archive.db.conn.execute(sql, params))
-        written = _WRITERS[options.format](rows, partial)
+        written = 0
+
+        def rows() -> Iterator[dict[str, object]]:
+            nonlocal written
+            for values in archive.db.conn.execute(sql, params):
+                written += 1
+                yield dict(zip(COLUMNS, values, strict=True))
+
+        _WRITERS[options.format](rows(), partial, COLUMNS)
         card.write_text(_card(options, archive.path, written, time.monotonic() - started), encoding="utf-8")
         _put_in_place(partial, out)
     except BaseException:
@@ -57,42 +66,21 @@ def export_stats(archive: Archive, options: ExportOptions) -> int:
     return written
 
 
-def _write_csv(rows, path: Path) -> int:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel on a Chinese Windows reads UTF-8
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        n = 0
-        for row in rows:
-            writer.writerow(row)
-            n += 1
-    return n
-
-
-def _write_jsonl(rows, path: Path) -> int:
-    n = 0
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-    return n
-
-
-def _write_parquet(rows, path: Path) -> int:
-    from itertools import islice
-
+def _write_parquet(rows: Iterable[dict[str, object]], path: Path, columns: tuple[str, ...]) -> None:
+    """Flat columns: integers for ids, years and figures, text for the labels (the corpus
+    export's writer types the record's nested fields, which these rows do not have)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = pa.schema([(c, pa.int64() if c in ("report_id", "year") or c not in LABELS else pa.string())
-                        for c in COLUMNS])
-    n = 0
+                        for c in columns])
+    iterator = iter(rows)
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        while chunk := list(islice(rows, 5000)):
+        while chunk := list(islice(iterator, 5000)):
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
-            n += len(chunk)
-    return n
 
 
+# JSONL and CSV (UTF-8 with BOM, Excel quoting) are the corpus export's own writers
 _WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}
 
 

@@ -134,12 +134,6 @@ def checks() -> tuple[dict[str, Any], ...]:
     return tuple(_checked("checks", ("section", "kind")))
 
 
-@cache
-def _traditional() -> dict[int, str]:
-    pairs = vocab.load(NAME).get("traditional", "").split()
-    return {ord(pair[0]): pair[1] for pair in pairs if len(pair) == 2}
-
-
 @lru_cache(maxsize=1 << 16)  # a report repeats its labels and cells; the rules ask of them many times
 def normalise(text: str, keep_space: bool = False) -> str:
     """A label in comparable form: simplified characters, ASCII forms, no whitespace.
@@ -147,7 +141,7 @@ def normalise(text: str, keep_space: bool = False) -> str:
     NFKC folds （一） to (一), １． to 1. and ： to :, so one pattern reads Word-pasted, full-width and
     traditional-character copies of the same form alike.
     """
-    text = unicodedata.normalize("NFKC", simplified(text).translate(_traditional()))
+    text = unicodedata.normalize("NFKC", simplified(text))
     return _SPACE.sub(" ", text).strip() if keep_space else _SPACE.sub("", text)
 
 

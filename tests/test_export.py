@@ -364,6 +364,13 @@ def test_the_main_figures_export_equals_the_wide_view_row_for_row(demo_db: Path,
     for ours, theirs in zip(exported, wide, strict=True):
         assert ours == {k: "" if v is None else str(v) for k, v in theirs.items()}
     assert "--stats" in (tmp_path / "figures.csv.README.md").read_text(encoding="utf-8")
+    for fmt in ("jsonl", "parquet"):
+        path = tmp_path / f"figures.{fmt}"
+        done = CliRunner().invoke(cli, ["export", "--db", str(demo_db), "--format", fmt, "--out", str(path), "--stats"])
+        assert done.exit_code == 0, done.output
+        got = ([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if fmt == "jsonl"
+               else pq.read_table(path).to_pylist())
+        assert got == wide, fmt
     refused = CliRunner().invoke(cli, ["export", "--db", str(demo_db), "--format", "txt", "--out",
                                        str(tmp_path / "t"), "--stats"])
     assert refused.exit_code != 0 and "--stats" in refused.output

@@ -1,5 +1,6 @@
 """Builds parsers/data/traditional.tsv: traditional → simplified characters for the words the
-cleaner matches (division names, agency suffixes, metadata labels, report-title words, spam).
+cleaner matches (division names, agency suffixes, metadata labels, report-title words, spam,
+the statistics tables' labels).
 
 Mirrors republish reports converted to traditional characters (平遙縣人民政府辦公室); the cleaner
 matches names on a simplified copy of the text (same length, one character for one) and returns
@@ -36,12 +37,21 @@ def main() -> None:
     for text in [spam["run"]["suffixes"], spam["run"]["chained"],
                  *(e["pattern"] + e["example"] for e in spam["entries"])]:
         chars.update(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    # the statistics vocabulary: a mirror's table reads 屬於國家秘密, 複議後起訴, 總計
+    stats = (ROOT / "parsers" / "data" / "stats.yaml").read_text(encoding="utf-8")
+    chars.update(ch for ch in stats if "\u4e00" <= ch <= "\u9fff")
     pairs: dict[str, str] = {}
     for simplified in sorted(chars):
         for variant in ("zh-tw", "zh-hk", "zh-hant"):
             traditional = zhconv.convert(simplified, variant)
             if len(traditional) == 1 and traditional != simplified:
                 pairs.setdefault(traditional, simplified)
+    # and every other form zhconv folds into one of those characters: 復 and 複 are both 复, 係 and
+    # 繫 both 系, and variants such as 査 or 麵 (a one-way conversion above gives only one of each)
+    zhconv.zhconv.loaddict()
+    for traditional, simplified in sorted(zhconv.zhconv.zhcdicts["zh2Hans"].items()):
+        if len(traditional) == 1 and simplified in chars and traditional != simplified:
+            pairs.setdefault(traditional, simplified)
     out = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     out.writerow(["traditional", "simplified"])
     for traditional, simplified in sorted(pairs.items()):

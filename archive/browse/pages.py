@@ -4,6 +4,7 @@ report's page (its clean text, with every span the cleaner removed listed beside
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from datasette.utils.asgi import NotFound, Response
@@ -58,8 +59,10 @@ async def coverage(request: Any, datasette: Any) -> Response:
 def heatmap(counts: dict[tuple[str, int], int], years: list[int]) -> dict[str, Any]:
     """Cells of an SVG heat map, provinces down and years across: shade by count, an empty cell
     (a province with reports, but none for that year) drawn as a gap."""
-    provinces = sorted({province for province, _ in counts}, key=lambda p: (-sum(
-        n for (q, _), n in counts.items() if q == p), p))
+    totals: Counter[str] = Counter()
+    for (province, _), n in counts.items():
+        totals[province] += n
+    provinces = sorted(totals, key=lambda p: (-totals[p], p))  # most reports first
     top = max(counts.values(), default=1)
     cell, left, head = 44, 150, 28
     cells = []
