@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # the Report fields as reports columns (lists stored as JSON text)
 REPORT_FIELDS = {
@@ -60,6 +60,8 @@ def migrate(db: sqlite_utils.Database) -> int:
             _migrate_v8(db)
         if found < 9:
             _migrate_v9(db)
+        if found < 10:
+            _migrate_v10(db)
         if found < SCHEMA_VERSION:  # an archive already current is opened without a write
             db["schema"].upsert({"id": 1, "version": SCHEMA_VERSION, "migrated_at": now()}, pk="id")
     return found
@@ -196,6 +198,46 @@ def _migrate_v9(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE report_stats ADD COLUMN evidence TEXT")
     db.execute("DROP VIEW IF EXISTS report_stats_wide")
     db.execute(wide_view_sql())
+
+
+def _migrate_v10(db: sqlite_utils.Database) -> None:
+    """v10: scheduled, incremental, resumable and distributed crawls (the scheduled-crawls issue).
+
+    ``url_state``: one row per URL the crawler has asked for, with the validators of its last full
+    response (ETag, Last-Modified), when it was last checked and last changed: what an incremental
+    crawl sends as a conditional request, what it need not ask again before the re-check interval,
+    and what a resumed crawl has done already. A 304 updates this row only (no fetch row, no body).
+    ``portal_runs``: each portal's outcome in each run, for ``nianbao stats`` (portals whose crawls
+    fail run after run). ``crawl_runs`` gets its status, options and where it ran; ``fetches``
+    the id of the Redis stream entry it came from (``nianbao ingest`` stores an item once)."""
+    runs = db["crawl_runs"].columns_dict
+    for name in ("status", "options", "host"):
+        if name not in runs:
+            db.execute(f"ALTER TABLE crawl_runs ADD COLUMN [{name}] TEXT")
+    db.execute("UPDATE crawl_runs SET status = CASE WHEN finished_at IS NULL THEN 'interrupted' ELSE 'finished' END "
+               "WHERE status IS NULL")
+    if "item_id" not in db["fetches"].columns_dict:
+        db.execute("ALTER TABLE fetches ADD COLUMN item_id TEXT")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS fetches_item_id ON fetches (item_id) WHERE item_id IS NOT NULL")
+    db["url_state"].create({
+        "url": str, "portal_id": str, "role": str, "status": int, "ok": int, "etag": str, "last_modified": str,
+        "sha256": str, "fetch_id": int, "first_seen": str, "last_checked": str, "last_changed": str,
+        "checks": int, "not_modified": int,
+    }, pk="url", if_not_exists=True)
+    db["url_state"].create_index(["portal_id"], if_not_exists=True)
+    db["portal_runs"].create({
+        "run_id": int, "portal_id": str, "status": str, "section_found": int, "pages": int, "list_pages": int,
+        "reports": int, "new": int, "updated": int, "not_modified": int, "skipped": int, "errors": int,
+        "blocked_reason": str, "bytes": int, "finished_at": str,
+    }, pk=("run_id", "portal_id"), if_not_exists=True)
+    db["portal_runs"].create_index(["portal_id", "run_id"], if_not_exists=True)
+    # url_state from what earlier crawls fetched: their last response per URL (validators included)
+    db.execute(
+        "INSERT OR IGNORE INTO url_state (url, portal_id, role, status, ok, etag, last_modified, sha256, fetch_id, "
+        "first_seen, last_checked, last_changed, checks, not_modified) "
+        "SELECT f.url, f.portal_id, f.role, f.status, (f.error IS NULL AND f.status < 400), f.etag, f.last_modified, "
+        "f.sha256, f.id, f.fetched_at, f.fetched_at, f.fetched_at, 1, 0 FROM fetches f "
+        "WHERE f.id = (SELECT max(id) FROM fetches g WHERE g.url = f.url)")
 
 
 def now() -> str:

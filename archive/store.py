@@ -45,6 +45,10 @@ class ArchiveError(NianbaoError):
     """The archive could not store something; what was stored before is intact."""
 
 
+class DuplicateItem(ArchiveError):
+    """This Redis stream entry was stored already (an ingest redelivered it after a crash)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Stored:
     """What ``store_report`` did: ``new``; ``updated`` (its page changed: a new version);
@@ -197,16 +201,96 @@ class Archive:
         return self.transaction()
 
     # --- runs and portals ---------------------------------------------------------------------------
-    def begin_run(self, command: str) -> int:
+    def begin_run(self, command: str, options: dict[str, object] | None = None) -> int:
+        """A new row of ``crawl_runs`` (status ``running``), with the options it ran with and
+        where it runs (``host:pid``: a run left ``running`` by a dead process is found by
+        :meth:`interrupted_run`)."""
+        import os
+        import socket
+
+        where = f"{socket.gethostname()}:{os.getpid()}"
         with self.transaction():
             cursor = self.db.conn.execute(
-                "INSERT INTO crawl_runs (started_at, command) VALUES (?, ?)", (_now(), command))
+                "INSERT INTO crawl_runs (started_at, command, status, options, host) VALUES (?, ?, 'running', ?, ?)",
+                (_now(), command, json.dumps(options or {}, ensure_ascii=False), where))
         return int(cursor.lastrowid)
 
-    def finish_run(self, run_id: int, stats: dict[str, object]) -> None:
+    def finish_run(self, run_id: int, stats: dict[str, object], status: str = "finished") -> None:
+        """Close a run: its summary in ``crawl_runs.stats``, each portal's outcome in ``portal_runs``
+        (``status`` is ``finished``, or ``interrupted`` for a crawl stopped by Ctrl-C)."""
+        finished = _now()
+        portals = stats.get("portals") or {}
+        assert isinstance(portals, dict)
         with self.transaction():
-            self.db.conn.execute("UPDATE crawl_runs SET finished_at = ?, stats = ? WHERE id = ?",
-                                 (_now(), json.dumps(stats, ensure_ascii=False), run_id))
+            self.db.conn.execute("UPDATE crawl_runs SET finished_at = ?, stats = ?, status = ? WHERE id = ?",
+                                 (finished, json.dumps(stats, ensure_ascii=False), status, run_id))
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO portal_runs (run_id, portal_id, status, section_found, pages, list_pages, "
+                "reports, new, updated, not_modified, skipped, errors, blocked_reason, bytes, finished_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, portal_id, portal_outcome(row), int(bool(row.get("section_found"))), row.get("pages", 0),
+                  row.get("list_pages", 0), row.get("reports", 0), row.get("new", 0), row.get("updated", 0),
+                  row.get("not_modified", 0), row.get("skipped", 0), row.get("errors", 0), row.get("blocked_reason"),
+                  row.get("bytes", 0), finished) for portal_id, row in portals.items()])
+
+    def interrupted_run(self) -> dict[str, object] | None:
+        """The last run that did not finish (stopped by Ctrl-C, killed, or its machine rebooted),
+        or None. A run still ``running`` counts only when its process, on this machine, is gone."""
+        import socket
+
+        for run_id, started_at, status, host, options in self.db.conn.execute(
+                "SELECT id, started_at, status, host, options FROM crawl_runs WHERE finished_at IS NULL "
+                "OR status = 'interrupted' ORDER BY id DESC"):
+            if status == "running":
+                name, _, pid = (host or "").rpartition(":")
+                if name != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+                    continue  # another machine's, or still crawling
+            return {"id": run_id, "started_at": started_at, "options": json.loads(options or "{}")}
+        return None
+
+    def mark_interrupted(self, run_id: int, resumed_by: int | None = None) -> None:
+        with self.transaction():
+            self.db.conn.execute(
+                "UPDATE crawl_runs SET status = ?, finished_at = coalesce(finished_at, ?) WHERE id = ?",
+                ("interrupted" if resumed_by is None else f"resumed by {resumed_by}", _now(), run_id))
+
+    # --- what the crawler knows of each URL (incremental and resumed crawls) -------------------------
+    def note_url(self, url: str, portal_id: str | None, role: str | None, fetch_id: int | None, status: int,
+                 ok: bool, headers: dict[str, str] | None = None, sha256: str | None = None) -> None:
+        """A URL was answered in full (or failed): its validators, digest and time in ``url_state``.
+        Written after the response was stored and processed, so a URL checked here is done."""
+        lower = {k.lower(): v for k, v in (headers or {}).items()}
+        etag, modified = (lower.get("etag"), lower.get("last-modified")) if ok else (None, None)
+        stamp = _now()
+        with self.transaction():
+            self.db.conn.execute(
+                "INSERT INTO url_state (url, portal_id, role, status, ok, etag, last_modified, sha256, fetch_id, "
+                "first_seen, last_checked, last_changed, checks, not_modified) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0) ON CONFLICT(url) DO UPDATE SET "
+                "portal_id = excluded.portal_id, role = coalesce(excluded.role, role), status = excluded.status, "
+                "ok = excluded.ok, etag = excluded.etag, last_modified = excluded.last_modified, "
+                "last_changed = CASE WHEN excluded.sha256 IS NOT sha256 THEN excluded.last_checked "
+                "ELSE last_changed END, sha256 = coalesce(excluded.sha256, sha256), "
+                "fetch_id = coalesce(excluded.fetch_id, fetch_id), last_checked = excluded.last_checked, "
+                "checks = checks + 1",
+                (url, portal_id, role, status, int(ok), etag, modified, sha256, fetch_id, stamp, stamp, stamp))
+
+    def note_not_modified(self, url: str) -> None:
+        """A conditional request was answered 304: the URL is checked, nothing else is written."""
+        with self.transaction():
+            self.db.conn.execute("UPDATE url_state SET last_checked = ?, checks = checks + 1, "
+                                 "not_modified = not_modified + 1 WHERE url = ?", (_now(), url))
+
+    def url_states(self, portal_ids: list[str] | None = None) -> Iterator[tuple]:
+        """``(url, portal_id, role, ok, etag, last_modified, sha256, last_checked)`` of every known
+        URL (of these portals)."""
+        sql = "SELECT url, portal_id, role, ok, etag, last_modified, sha256, last_checked FROM url_state"
+        if portal_ids is None:
+            yield from self.db.conn.execute(sql)
+            return
+        for start in range(0, len(portal_ids), 500):
+            chunk = portal_ids[start:start + 500]
+            yield from self.db.conn.execute(f"{sql} WHERE portal_id IN ({', '.join('?' * len(chunk))})", chunk)
 
     def store_portal(self, portal_id: str, name: str, home_url: str, region_code: str | None,
                      kind: str = "portal") -> None:
@@ -220,13 +304,18 @@ class Archive:
     # --- fetches --------------------------------------------------------------------------------------
     def store_fetch(self, fetch: Fetch, run_id: int | None = None, error: str | None = None,
                     packed: tuple[str, bytes] | None = None, role: str | None = None,
-                    context: dict | None = None) -> int:
+                    context: dict | None = None, item_id: str | None = None) -> int:
         """Keep one HTTP response; its body is stored once per sha256, compressed. ``packed`` is
         :func:`pack_body`'s result when the caller computed it already; ``role`` (home, hub,
         section, list_call, detail, attachment) and ``context`` (what its list or detail page said
-        of it) are what the crawl knew, so that ``reprocess`` cleans it as the crawl did."""
+        of it) are what the crawl knew, so that ``reprocess`` cleans it as the crawl did.
+        ``item_id`` is the Redis stream entry it came from (``nianbao ingest``); an item stored
+        already raises :class:`DuplicateItem` and writes nothing."""
         headers = {k.lower(): v for k, v in fetch.headers.items()}
         digest, data = (packed or pack_body(fetch.body)) if fetch.body else (None, b"")
+        if item_id is not None and self.db.conn.execute("SELECT 1 FROM fetches WHERE item_id = ?",
+                                                        (item_id,)).fetchone():
+            raise DuplicateItem(item_id)
         with self.transaction():
             if digest:
                 self.db.conn.execute(
@@ -234,11 +323,12 @@ class Archive:
                     (digest, len(fetch.body), data))
             cursor = self.db.conn.execute(
                 "INSERT INTO fetches (run_id, portal_id, url, final_url, status, content_type, etag, "
-                "last_modified, fetched_at, sha256, size, error, role, context) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "last_modified, fetched_at, sha256, size, error, role, context, item_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, fetch.portal_id, fetch.url, fetch.final_url, fetch.status, headers.get("content-type"),
                  headers.get("etag"), headers.get("last-modified"), fetch.fetched_at.isoformat(), digest,
-                 len(fetch.body), error, role, json.dumps(context, ensure_ascii=False) if context else None))
+                 len(fetch.body), error, role, json.dumps(context, ensure_ascii=False) if context else None,
+                 item_id))
         return int(cursor.lastrowid)
 
     def note_fetch_error(self, fetch_id: int, error: str) -> None:
@@ -412,6 +502,31 @@ class Archive:
     def search(self, query: str, limit: int = 20) -> list[dict[str, object]]:
         """Reports whose title or text contains ``query``, for Chinese of any length (archive.search)."""
         return fulltext.search(self.db.conn, query, limit)
+
+
+def portal_outcome(row: dict[str, object]) -> str:
+    """A portal's outcome in a run, as ``portal_runs.status``: ``blocked`` (a WAF challenge),
+    ``failed`` (nothing but errors), ``no_section`` (no 年报 section found), or ``ok``."""
+    if row.get("blocked_reason"):
+        return "blocked"
+    pages, errors = int(row.get("pages") or 0), int(row.get("errors") or 0)
+    if errors and errors >= pages and not row.get("not_modified"):
+        return "failed"
+    if not row.get("section_found"):
+        return "no_section"
+    return "ok"
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _columns(record: dict[str, object]) -> dict[str, object]:

@@ -188,13 +188,18 @@ def export(db: str, fmt: str, out: str, provinces: tuple[str, ...], years: tuple
 @click.option("--db", default="nianbao.db", show_default=True, help="The archive (SQLite) to crawl into.")
 @click.option("--portal", "portal_ids", multiple=True, metavar="ID", help="Crawl only this portal (repeatable).")
 @click.option("--incremental", is_flag=True, help="Re-walk lists, fetch only new pages, re-check known ones "
-              "with conditional requests.")
+              "with conditional requests (report pages at most every --recheck-days).")
+@click.option("--recheck-days", type=click.FloatRange(min=0), metavar="DAYS",
+              help="With --incremental: re-check a known report page or attachment when its last check is "
+              "older than this (default 30; 0: every crawl).")
+@click.option("--resume", is_flag=True, help="Continue the last crawl that did not finish (Ctrl-C, killed, "
+              "reboot) without fetching again what it stored.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="At most N requests per portal.")
 @click.option("--defer-cleaning", is_flag=True, help="Only fetch and store the responses; make the reports "
               "afterwards with `nianbao reprocess` (for fetch machines of a large crawl).")
 @click.option("--local", is_flag=True, hidden=True, help="No politeness delays (portals served on loopback).")
-def crawl(registry: str | None, db: str, portal_ids: tuple[str, ...], incremental: bool, max_pages: int | None,
-          defer_cleaning: bool, local: bool) -> None:
+def crawl(registry: str | None, db: str, portal_ids: tuple[str, ...], incremental: bool,
+          recheck_days: float | None, resume: bool, max_pages: int | None, defer_cleaning: bool, local: bool) -> None:
     """Crawl the registry's portals into the archive.
 
     From each portal's home page to its 年报 sections (two hops deep through 政务公开 and
@@ -217,7 +222,7 @@ def crawl(registry: str | None, db: str, portal_ids: tuple[str, ...], incrementa
                                "see the ids with: grep 'id:' on the registry")
         portals = [p for p in portals if p.id in portal_ids]
     summary = run(portals, db, max_pages=max_pages, local=local, incremental=incremental,
-                  defer_cleaning=defer_cleaning)
+                  defer_cleaning=defer_cleaning, resume=resume, recheck_days=recheck_days)
     click.echo(format_summary(summary))
 
 

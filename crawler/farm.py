@@ -96,8 +96,8 @@ class FarmResource:
         uri = request.uri.decode("latin-1")
         if uri.split("?")[0] == LOG_PATH:
             reply = Reply(200, {"Content-Type": "application/json"},
-                                      json.dumps({"portal": portal.id, "host": host.label,
-                                                  "requests": dict(host.log)}, ensure_ascii=False).encode())
+                                      json.dumps({"portal": portal.id, "host": host.label, "requests": dict(host.log),
+                                                  "bytes": host.sent}, ensure_ascii=False).encode())
         else:
             host.log[uri] += 1
             reply = self.answer(portal, host, request, uri)
@@ -110,6 +110,12 @@ class FarmResource:
             reply.body = _ORIGIN.sub(fill, reply.body)
             if "Location" in reply.headers:
                 reply.headers["Location"] = _ORIGIN.sub(fill, reply.headers["Location"].encode()).decode()
+        if portal.validators and reply.status == 200 and request.method in (b"GET", b"HEAD") and \
+                uri.split("?")[0] != LOG_PATH:
+            reply = conditional(reply, portal.modified, request.getHeader("if-none-match"),
+                                request.getHeader("if-modified-since"))
+        if uri.split("?")[0] != LOG_PATH:
+            host.sent += len(reply.body) + sum(len(k) + len(v) + 4 for k, v in reply.headers.items()) + 60
         if not self.latency:
             return self._write(request, reply)
         deferLater(reactor, self.latency, self._finish, request, reply)
@@ -139,6 +145,30 @@ class FarmResource:
             request.setHeader(name.encode(), value.encode("latin-1"))
         request.setHeader(b"content-length", str(len(reply.body)).encode())
         return b"" if request.method == b"HEAD" else reply.body
+
+
+def conditional(reply: Reply, modified: float, if_none_match: str | None, if_modified_since: str | None) -> Reply:
+    """A page with its validators (a strong ETag of its bytes; Last-Modified when its portal last
+    changed), or a bodiless 304 when the request's conditions say the client has it: If-None-Match
+    decides when it is sent, else If-Modified-Since (RFC 9110, 13.2.2)."""
+    import hashlib
+    from email.utils import formatdate, parsedate_to_datetime
+
+    etag = '"' + hashlib.sha1(reply.body).hexdigest()[:20] + '"'
+    last_modified = formatdate(int(modified), usegmt=True)
+    headers = {**reply.headers, "ETag": etag, "Last-Modified": last_modified}
+    if if_none_match is not None:
+        fresh = etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")] or if_none_match == "*"
+    elif if_modified_since is not None:
+        try:
+            fresh = int(modified) <= parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError):
+            fresh = False
+    else:
+        fresh = False
+    if fresh:
+        return Reply(304, {"ETag": etag, "Last-Modified": last_modified}, b"")
+    return Reply(reply.status, headers, reply.body, reply.templated)
 
 
 def _params(request: Request) -> dict[str, str]:
@@ -228,9 +258,12 @@ class Farm:
             farm.portals, farm.registry, farm.url("tongxin", "/"), farm.log("tongxin")
     """
 
-    def __init__(self, roots: list[str | Path], latency: float = 0.0, timeout: float = 15.0) -> None:
+    def __init__(self, roots: list[str | Path], latency: float = 0.0, timeout: float = 15.0,
+                 port: int | None = None) -> None:
+        """``port``: serve on this port (a farm restarted with changed portals keeps its URLs)."""
         self.roots = [str(Path(r).resolve()) for r in roots]
         self.latency = latency
+        self.port = port
         self.timeout = timeout
         self.portals: list[dict] = []
         self.registry: Path | None = None
@@ -249,7 +282,7 @@ class Farm:
         self.registry = Path(self._tmp.name) / "registry.yaml"
         stderr = open(Path(self._tmp.name) / "stderr.txt", "w+b")  # noqa: SIM115 (read back on failure)
         command = [sys.executable, "-m", "crawler.farm", *self.roots, "--latency", str(self.latency),
-                   "--registry-out", str(self.registry)]
+                   "--registry-out", str(self.registry), *(["--port", str(self.port)] if self.port else [])]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             filter(None, [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")]))}
         self._child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env)
@@ -321,6 +354,15 @@ class Farm:
         """Requests per path (with query) that this host has answered so far."""
         with urllib.request.urlopen(self.url(portal_id, LOG_PATH, host), timeout=10) as response:
             return json.loads(response.read())["requests"]
+
+    def bytes_sent(self) -> int:
+        """Bytes every host of every portal has answered so far (headers included, the log's own excluded)."""
+        total = 0
+        for portal in self.portals:
+            for host in ["", *portal["hosts"]]:
+                with urllib.request.urlopen(self.url(portal["id"], LOG_PATH, host), timeout=10) as response:
+                    total += json.loads(response.read())["bytes"]
+        return total
 
     def expect(self, portal_id: str) -> dict:
         """The portal's ground truth (expect.yaml), or {} when it has none."""

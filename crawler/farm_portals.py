@@ -33,6 +33,7 @@ class Host:
     routes: dict[str, Route]
     address: str | None = None
     log: Counter = field(default_factory=Counter)
+    sent: int = 0  # bytes answered (status line, headers and bodies), for the incremental-crawl measure
 
     def find(self, key: str) -> Route | None:
         """The route for a request key: exact; else the route of the same path whose parameters are the most
@@ -65,6 +66,10 @@ class Portal:
     region_code: str | None = None
     waf: int | None = None  # 412 (瑞数-style) or 521 (加速乐-style): every path answers a JS challenge
     hosts: dict[str, Host] = field(default_factory=dict)
+    # ETag and Last-Modified on every page, and 304 to a conditional request, as a static server
+    # (nginx in front of TRS) does; false: a dynamic CMS that sends neither
+    validators: bool = True
+    modified: float = 0.0  # Last-Modified: when portal.yaml last changed
 
 
 def load_portal(directory: Path) -> Portal:
@@ -79,7 +84,8 @@ def load_portal(directory: Path) -> Portal:
     if meta["id"] != directory.name:
         raise FarmError(f"id {meta['id']!r} differs from the directory name", where, "rename one of them")
     portal = Portal(meta["id"], meta["name"], directory, meta.get("kind", "portal"),
-                    meta.get("region_code"), meta.get("waf"))
+                    meta.get("region_code"), meta.get("waf"), validators=bool(meta.get("validators", True)),
+                    modified=(directory / "portal.yaml").stat().st_mtime)
     specs: dict[str, dict] = {"": dict(meta.get("routes") or {})}
     extra = meta.get("hosts") or {}
     for label, spec in extra.items():

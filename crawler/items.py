@@ -20,3 +20,4 @@ class Page:
     blocked: bool = False  # a WAF challenge: the portal's crawl stops here
     context: dict | None = None  # for a detail page or attachment: the title and date its list gave
     prepared: Prepared | None = None  # what the archive computes before writing (made by the cleaning stage)
+    not_modified: bool = False  # a conditional request answered 304: the archive notes the check only

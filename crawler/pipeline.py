@@ -4,8 +4,13 @@
 is one, goes through :meth:`archive.store.Archive.store_report` — the same single writer path as
 ``reprocess``. All writes happen on the reactor's thread, one at a time.
 
+After a response is stored and its report made, the URL's ``url_state`` row is written (its
+validators, digest and time): what an incremental crawl re-checks and a resumed one skips. A 304
+(``Page.not_modified``) only updates that row.
+
 It also keeps the per-portal tallies that the progress lines and the end-of-crawl summary show,
-and records the summary in ``crawl_runs``.
+and records the run in ``crawl_runs`` (``interrupted`` when Scrapy closed the spider early, e.g.
+on Ctrl-C) and each portal's outcome in ``portal_runs``.
 """
 
 from __future__ import annotations
@@ -17,12 +22,16 @@ from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
+from scrapy import signals
+
 from archive.cleaning import Cleaned, clean_page
-from archive.store import Archive
+from archive.store import Archive, pack_body
 from crawler.items import Page
 
 TALLIES = ("pages", "list_pages", "reports", "new", "updated", "unchanged", "duplicate", "near_duplicate",
-           "canonical", "attachments", "errors", "blocked")
+           "canonical", "attachments", "errors", "blocked", "not_modified", "bytes")
+OPTIONS = ("NIANBAO_INCREMENTAL", "NIANBAO_RECHECK_DAYS", "NIANBAO_SKIP_SINCE", "NIANBAO_RESUMES",
+           "NIANBAO_DEFER_CLEANING")  # the settings a run is recorded with
 
 
 class ArchivePipeline:
@@ -42,6 +51,7 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
         pipeline = cls(crawler)
         crawler.nianbao_pipeline = pipeline  # the progress extension reads the tallies
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
@@ -49,7 +59,16 @@ class ArchivePipeline:
         if not self.defer:  # spawn, not fork: the crawler process runs threads (DNS, the reactor's pool)
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self.archive = Archive(self.path)
-        self.run_id = self.archive.begin_run(self.command)
+        settings = self.crawler.settings
+        options = {name.removeprefix("NIANBAO_").lower(): settings.get(name) for name in OPTIONS
+                   if settings.get(name) is not None and settings.get(name) is not False and settings.get(name) != ""}
+        if not options.get("incremental"):
+            options.pop("recheck_days", None)
+        options["portals"] = len(self.crawler.spider.states)
+        self.run_id = self.archive.begin_run(self.command, options)
+        resumes = settings.get("NIANBAO_RESUMES")
+        if resumes:
+            self.archive.mark_interrupted(int(resumes), resumed_by=self.run_id)
         for state in self.crawler.spider.states.values():
             p = state.portal
             self.archive.store_portal(p.id, p.name, p.home_url, p.region_code, p.kind)
@@ -59,8 +78,15 @@ class ArchivePipeline:
         assert self.archive is not None
         portal_id = item.fetch.portal_id or ""
         tally = self.tallies.setdefault(portal_id, Counter())
-        fetch_id = self.archive.store_fetch(item.fetch, self.run_id, item.error, role=item.role, context=item.context)
+        if item.not_modified:
+            self.archive.note_not_modified(item.fetch.url)
+            tally["not_modified"] += 1
+            return item
+        packed = pack_body(item.fetch.body) if item.fetch.body else None
+        fetch_id = self.archive.store_fetch(item.fetch, self.run_id, item.error, packed, role=item.role,
+                                            context=item.context)
         tally["pages"] += 1
+        tally["bytes"] += len(item.fetch.body)
         if item.role in ("section", "list_call") and not item.error:
             tally["list_pages"] += 1
         if item.blocked:
@@ -82,6 +108,9 @@ class ArchivePipeline:
                 tally["attachments"] += 1
             for url in item.redirects:
                 self.archive.add_source(stored.report_id, url, portal_id, fetch_id)
+        # last: a URL in url_state is done (a crawl killed before this line fetches it again)
+        self.archive.note_url(item.fetch.url, portal_id or None, item.role, fetch_id, item.fetch.status,
+                              not (item.error or item.blocked), item.fetch.headers, packed[0] if packed else None)
         return item
 
     async def _clean(self, item: Page) -> Cleaned:
@@ -95,10 +124,14 @@ class ArchivePipeline:
     def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+
+    def spider_closed(self, reason: str) -> None:
+        """After the pipelines closed: the run's record, ``interrupted`` unless the crawl ran to its end."""
         if self.archive is None:
             return
-        self.archive.finish_run(self.run_id or 0, self.summary())
+        self.archive.finish_run(self.run_id or 0, self.summary(), "finished" if reason == "finished" else "interrupted")
         self.archive.close()
+        self.archive = None
 
     def summary(self) -> dict[str, Any]:
         """Per portal: section found?, list pages, reports new/updated/unchanged, attachments,
@@ -109,7 +142,7 @@ class ArchivePipeline:
             portals[portal_id] = {
                 "section_found": bool(state.sections), "sections": len(state.sections),
                 **{k: tally.get(k, 0) for k in TALLIES}, "blocked_reason": state.blocked,
-                "truncated": state.truncated, "robots_skipped": state.robots_skipped,
+                "truncated": state.truncated, "robots_skipped": state.robots_skipped, "skipped": state.skipped,
             }
         totals = Counter()
         for row in portals.values():

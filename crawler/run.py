@@ -23,11 +23,14 @@ def settings(db: str, *, local: bool = False, command: str = "crawl", extra: dic
 
 def crawl(portals: list[Portal], db: str, *, max_pages: int | None = None, local: bool = False,
           incremental: bool = False, defer_cleaning: bool = False, command: str = "crawl",
+          resume: bool = False, recheck_days: float | None = None,
           extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Crawl these portals into the archive at ``db``; returns the run's summary.
 
-    ``incremental`` is recorded with the run; conditional re-checks of known pages are the
-    scheduled-crawls issue's (a plain re-crawl already stores nothing twice)."""
+    ``incremental``: re-walk the lists, fetch new pages, re-check known ones with conditional
+    requests, report pages no more often than every ``recheck_days`` (default: the setting
+    ``NIANBAO_RECHECK_DAYS``). ``resume``: continue the last crawl that did not finish, without
+    asking again for the report pages it stored (:mod:`crawler.incremental`)."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.middlewares import offline_public_suffixes
@@ -35,12 +38,33 @@ def crawl(portals: list[Portal], db: str, *, max_pages: int | None = None, local
 
     offline_public_suffixes()
     extra = {"NIANBAO_INCREMENTAL": incremental, "NIANBAO_DEFER_CLEANING": defer_cleaning, **(extra or {})}
+    if recheck_days is not None:
+        extra["NIANBAO_RECHECK_DAYS"] = recheck_days
+    if resume:
+        extra.update(_resume(db))
     process = CrawlerProcess(settings(db, local=local, command=command, extra=extra))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, portals=portals, max_pages=max_pages)
     process.start()
     pipeline = getattr(crawler, "nianbao_pipeline", None)
     return pipeline.summary() if pipeline is not None else {"portals": {}, "totals": {}}
+
+
+def _resume(db: str) -> dict[str, Any]:
+    """The settings that resume the archive's last unfinished crawl."""
+    from pathlib import Path
+
+    from archive.store import Archive
+    from parsers.errors import NianbaoError
+
+    if not Path(db).exists():
+        raise NianbaoError("nothing to resume: no archive here", db, "start a crawl with `nianbao crawl --db …`")
+    with Archive(db) as archive:
+        interrupted = archive.interrupted_run()
+    if interrupted is None:
+        raise NianbaoError("nothing to resume: every crawl of this archive finished (or is still running)", db,
+                           "run `nianbao crawl --incremental` to look for new reports")
+    return {"NIANBAO_SKIP_SINCE": interrupted["started_at"], "NIANBAO_RESUMES": interrupted["id"]}
 
 
 def format_summary(summary: dict[str, Any]) -> str:
@@ -59,6 +83,9 @@ def format_summary(summary: dict[str, Any]) -> str:
     lines.append(f"total: {t.get('pages', 0)} pages, {t.get('reports', 0)} reports ({t.get('new', 0)} new, "
                  f"{t.get('updated', 0)} updated, {t.get('unchanged', 0)} unchanged), "
                  f"{t.get('attachments', 0)} attachments, {t.get('blocked', 0)} blocked, {t.get('errors', 0)} errors")
+    if t.get("not_modified") or t.get("skipped"):
+        lines.append(f"known pages: {t.get('not_modified', 0)} unchanged since the last crawl (304), "
+                     f"{t.get('skipped', 0)} checked recently and not asked again")
     if summary.get("cleaning_deferred"):
         lines.append("cleaning deferred: the responses are stored; make the reports with `nianbao reprocess --db …`")
     return "\n".join(lines)

@@ -59,6 +59,9 @@ EXTENSIONS = {"crawler.progress.Progress": 500}
 DEPTH_LIMIT = 0  # bounded by roles instead: hubs two hops deep, lists by their pagers, MAX_LIST_PAGES
 LOG_LEVEL = "WARNING"
 NIANBAO_PROGRESS_INTERVAL = 10.0
+# `nianbao crawl --incremental`: a known report page or attachment is re-checked (conditionally)
+# when its last check is older than this; list pages are re-walked on every crawl
+NIANBAO_RECHECK_DAYS = 30.0
 
 # the demo portals and the test farm on loopback: no delays, quick retries
 LOCAL = {

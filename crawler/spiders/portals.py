@@ -6,6 +6,10 @@ from home); ``section`` (a 年报 column or one of its list pages); ``list_call`
 dataproxy or JSON list request); ``detail`` (a page that may be a report); ``attachment``.
 What a page is, and where its links lead, is decided by :mod:`crawler.discover`; what a detail
 page says, by the parsers. Every response becomes a :class:`crawler.items.Page` for the archive.
+
+An incremental or resumed crawl has a :class:`crawler.incremental.Memory` of earlier crawls: a
+known report page is then skipped or asked for with a conditional request, and a page answered 304
+is walked from its stored body (the pipeline records the check, nothing more).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from twisted.python.failure import Failure
 
 from crawler import discover, pagers
 from crawler.discover import Link
+from crawler.incremental import SKIP, Memory, recheck_cutoff
 from crawler.items import Page
 from crawler.pagers import ListCall
 from crawler.progress import say
@@ -51,12 +56,30 @@ class PortalState:
     sections: set[str] = field(default_factory=set)
     list_pages: int = 0
     robots_skipped: int = 0
+    skipped: int = 0  # known report pages not asked again (incremental or resumed crawl)
     pending: int = 0  # requests made and not yet answered
     finished: bool = False
 
     def owns(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""
         return host in self.hosts or any(_same_site(host, h) for h in self.hosts)
+
+
+_META = ("portal", "role", "section", "hop", "unit", "context", "call", "paged")  # what a request carries
+
+
+def _memory(settings: Any, portal_ids: list[str]) -> Memory | None:
+    """The memory of earlier crawls an incremental (``NIANBAO_INCREMENTAL``, re-checking report
+    pages every ``NIANBAO_RECHECK_DAYS``) or resumed (``NIANBAO_SKIP_SINCE``) crawl needs, from the
+    archive it writes to; None for a plain crawl."""
+    incremental = settings.getbool("NIANBAO_INCREMENTAL")
+    cutoffs = [c for c in (settings.get("NIANBAO_SKIP_SINCE"),
+                           recheck_cutoff(settings.getfloat("NIANBAO_RECHECK_DAYS", 30.0)) if incremental else None)
+               if c]
+    if not cutoffs:
+        return None
+    return Memory.from_archive(settings.get("NIANBAO_DB"), portal_ids, conditional=incremental,
+                               skip_since=min(cutoffs))
 
 
 def _same_site(a: str, b: str) -> bool:
@@ -70,9 +93,22 @@ def _same_site(a: str, b: str) -> bool:
 class PortalSpider(scrapy.Spider):
     name = "portals"
 
-    def __init__(self, portals: list[Portal] | None = None, max_pages: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, portals: list[Portal] | str | None = None, max_pages: int | str | None = None,
+                 memory: Memory | None = None, registry: str | None = None, portal: str | None = None,
+                 **kwargs: Any) -> None:
+        """``portals`` as objects (``nianbao crawl``), or, from Scrapy's command line and scrapyd,
+        ``-a registry=FILE [-a portal=ID,ID] [-a max_pages=N]``."""
         super().__init__(**kwargs)
-        self.max_pages = max_pages
+        if portals is None and registry:
+            from crawler.registry import load
+
+            portals = load(registry)
+            if portal:
+                wanted = {i.strip() for i in portal.split(",") if i.strip()}
+                portals = [p for p in portals if p.id in wanted]
+        assert not isinstance(portals, str), "give portals as a registry file: -a registry=FILE"
+        self.max_pages = int(max_pages) if max_pages is not None else None
+        self.memory = memory
         self.states: dict[str, PortalState] = {}
         for portal in portals or []:
             hosts = {urlsplit(u).hostname or "" for u in (portal.home_url, *portal.section_urls)}
@@ -107,15 +143,25 @@ class PortalSpider(scrapy.Spider):
             state.truncated = True
             return None
         state.seen.add(key)
-        state.requested += 1
-        state.pending += 1
         meta = {"portal": state.portal.id, "role": role, **meta}
         if call is not None and call.form is not None:
-            return FormRequest(url, formdata=call.form, callback=self.parse_list_call, errback=self.failed,
-                               meta=meta, priority=_PRIORITY[role], dont_filter=True)
-        callback = self.parse_list_call if call is not None else self.parse_page
-        return Request(url, callback=callback, errback=self.failed, meta=meta, priority=_PRIORITY[role],
-                       dont_filter=call is not None)
+            request = FormRequest(url, formdata=call.form, callback=self.parse_list_call, errback=self.failed,
+                                  meta=meta, priority=_PRIORITY[role], dont_filter=True)
+        else:
+            callback = self.parse_list_call if call is not None else self.parse_page
+            request = Request(url, callback=callback, errback=self.failed, meta=meta, priority=_PRIORITY[role],
+                              dont_filter=call is not None)
+        if self.memory is not None and request.method == "GET":
+            plan = self.memory.plan(request.url, role)
+            if plan is SKIP:
+                state.skipped += 1
+                return None
+            if plan:
+                request.headers.update(plan)
+                request.meta["conditional"] = True
+        state.requested += 1
+        state.pending += 1
+        return request
 
     # --- responses --------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Page | Request]:
@@ -128,15 +174,24 @@ class PortalSpider(scrapy.Spider):
     def _parse_page(self, response: Response, state: PortalState) -> Iterator[Page | Request]:
         role = response.meta["role"]
         page = self._page(response, role)
+        emit = True  # the page goes to the archive (not when it is a 304 walked from its stored body)
+        if page.not_modified:
+            yield page  # the pipeline records the check
+            stored = self._stored(response, state)
+            if not isinstance(stored, Response):
+                yield from stored
+                return
+            response, page, emit = stored, self._page(stored, role), False
         if page.blocked or page.error:
             yield page
             return
         if role in ("home", "hub", "section"):
             state.hosts.add(urlsplit(response.url).hostname or "")  # a redirect to www. is still the portal
         if role in ("detail", "attachment"):
-            yield from self._detail(response, page, state)
+            yield from self._detail(response, page, state, emit)
             return
-        yield page
+        if emit:
+            yield page
         text = self._text(response, page)
         if text is None:
             return
@@ -152,7 +207,13 @@ class PortalSpider(scrapy.Spider):
     def _parse_list_call(self, response: Response, state: PortalState) -> Iterator[Page | Request]:
         page = self._page(response, "list_call")
         yield page
-        if page.blocked or page.error:
+        if page.not_modified:
+            stored = self._stored(response, state)
+            if not isinstance(stored, Response):
+                yield from stored
+                return
+            response = stored
+        elif page.blocked or page.error:
             return
         call: ListCall = response.meta["call"]
         text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
@@ -164,6 +225,20 @@ class PortalSpider(scrapy.Spider):
                                     section=response.meta.get("section"))
             if request is not None:
                 yield request
+
+    def _stored(self, response: Response, state: PortalState) -> Response | list[Request]:
+        """A 304's page as its stored body, to walk; or, when that body is not kept, the request
+        again without its conditions (counted as one more pending request of the portal)."""
+        body = self.memory.stored(response.request.url) if self.memory is not None else None
+        if body is not None:
+            return response.replace(status=200, body=body)
+        headers = response.request.headers.copy()
+        for name in ("If-None-Match", "If-Modified-Since"):
+            headers.pop(name, None)
+        meta = {k: v for k, v in response.meta.items() if k in _META}
+        state.requested += 1
+        state.pending += 1
+        return [response.request.replace(headers=headers, meta=meta, dont_filter=True)]
 
     def failed(self, failure: Failure) -> Iterator[Page]:
         request = failure.request  # type: ignore[attr-defined]
@@ -201,6 +276,8 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
+        if spider.memory is None:
+            spider.memory = _memory(crawler.settings, list(spider.states))
         return spider
 
     # --- helpers ----------------------------------------------------------------------------------
@@ -211,6 +288,9 @@ class PortalSpider(scrapy.Spider):
         fetch = Fetch(state.portal.id, redirects[0] if redirects else response.url, response.status, headers,
                       response.body, datetime.now(UTC), response.url)
         page = Page(fetch, role, redirects=redirects)
+        if response.status == 304 and response.meta.get("conditional"):
+            page.not_modified = True
+            return page
         reason = discover.challenge(response.status, response.body)
         if reason:
             state.blocked = reason
@@ -312,7 +392,8 @@ class PortalSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _detail(self, response: Response, page: Page, state: PortalState) -> Iterator[Page | Request]:
+    def _detail(self, response: Response, page: Page, state: PortalState, emit: bool = True
+                ) -> Iterator[Page | Request]:
         """A detail page or attachment goes to the pipeline, which cleans it. A detail page that is
         only a cover for attachments (a report title, little prose of its own, links to files)
         has them fetched, and is marked ``cover`` so that its few lines are not stored as the
@@ -320,7 +401,8 @@ class PortalSpider(scrapy.Spider):
         context = dict(response.meta.get("context") or {})
         page.context = context
         requests = list(self._attachments(response, page, state, context))  # sets context["cover"]
-        yield page
+        if emit:
+            yield page
         yield from requests
 
     def _attachments(self, response: Response, page: Page, state: PortalState,
