@@ -204,7 +204,9 @@ def _migrate_v10(db: sqlite_utils.Database) -> None:
     """v10: scheduled, incremental, resumable and distributed crawls (the scheduled-crawls issue).
 
     ``url_state``: one row per URL the crawler has asked for, with the validators of its last full
-    response (ETag, Last-Modified), when it was last checked and last changed: what an incremental
+    response (ETag, Last-Modified), when it was last checked and last changed, and whether it was a
+    cover page for attachments (``cover``: walked again from its stored body when it is skipped, so
+    that its attachments are still reached): what an incremental
     crawl sends as a conditional request, what it need not ask again before the re-check interval,
     and what a resumed crawl has done already. A 304 updates this row only (no fetch row, no body).
     ``portal_runs``: each portal's outcome in each run, for ``nianbao stats`` (portals whose crawls
@@ -222,7 +224,7 @@ def _migrate_v10(db: sqlite_utils.Database) -> None:
     db["url_state"].create({
         "url": str, "portal_id": str, "role": str, "status": int, "ok": int, "etag": str, "last_modified": str,
         "sha256": str, "fetch_id": int, "first_seen": str, "last_checked": str, "last_changed": str,
-        "checks": int, "not_modified": int,
+        "checks": int, "not_modified": int, "cover": int,
     }, pk="url", if_not_exists=True)
     db["url_state"].create_index(["portal_id"], if_not_exists=True)
     db["portal_runs"].create({
@@ -234,9 +236,10 @@ def _migrate_v10(db: sqlite_utils.Database) -> None:
     # url_state from what earlier crawls fetched: their last response per URL (validators included)
     db.execute(
         "INSERT OR IGNORE INTO url_state (url, portal_id, role, status, ok, etag, last_modified, sha256, fetch_id, "
-        "first_seen, last_checked, last_changed, checks, not_modified) "
+        "first_seen, last_checked, last_changed, checks, not_modified, cover) "
         "SELECT f.url, f.portal_id, f.role, f.status, (f.error IS NULL AND f.status < 400), f.etag, f.last_modified, "
-        "f.sha256, f.id, f.fetched_at, f.fetched_at, f.fetched_at, 1, 0 FROM fetches f "
+        "f.sha256, f.id, f.fetched_at, f.fetched_at, f.fetched_at, 1, 0, "
+        "coalesce(json_extract(f.context, '$.cover'), 0) FROM fetches f "
         "WHERE f.id = (SELECT max(id) FROM fetches g WHERE g.url = f.url)")
 
 

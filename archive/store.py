@@ -256,7 +256,8 @@ class Archive:
 
     # --- what the crawler knows of each URL (incremental and resumed crawls) -------------------------
     def note_url(self, url: str, portal_id: str | None, role: str | None, fetch_id: int | None, status: int,
-                 ok: bool, headers: dict[str, str] | None = None, sha256: str | None = None) -> None:
+                 ok: bool, headers: dict[str, str] | None = None, sha256: str | None = None,
+                 cover: bool = False) -> None:
         """A URL was answered in full (or failed): its validators, digest and time in ``url_state``.
         Written after the response was stored and processed, so a URL checked here is done."""
         lower = {k.lower(): v for k, v in (headers or {}).items()}
@@ -265,15 +266,16 @@ class Archive:
         with self.transaction():
             self.db.conn.execute(
                 "INSERT INTO url_state (url, portal_id, role, status, ok, etag, last_modified, sha256, fetch_id, "
-                "first_seen, last_checked, last_changed, checks, not_modified) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0) ON CONFLICT(url) DO UPDATE SET "
+                "first_seen, last_checked, last_changed, checks, not_modified, cover) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?) ON CONFLICT(url) DO UPDATE SET "
                 "portal_id = excluded.portal_id, role = coalesce(excluded.role, role), status = excluded.status, "
                 "ok = excluded.ok, etag = excluded.etag, last_modified = excluded.last_modified, "
                 "last_changed = CASE WHEN excluded.sha256 IS NOT sha256 THEN excluded.last_checked "
                 "ELSE last_changed END, sha256 = coalesce(excluded.sha256, sha256), "
                 "fetch_id = coalesce(excluded.fetch_id, fetch_id), last_checked = excluded.last_checked, "
-                "checks = checks + 1",
-                (url, portal_id, role, status, int(ok), etag, modified, sha256, fetch_id, stamp, stamp, stamp))
+                "checks = checks + 1, cover = excluded.cover",
+                (url, portal_id, role, status, int(ok), etag, modified, sha256, fetch_id, stamp, stamp, stamp,
+                 int(cover)))
 
     def note_not_modified(self, url: str) -> None:
         """A conditional request was answered 304: the URL is checked, nothing else is written."""
@@ -282,9 +284,9 @@ class Archive:
                                  "not_modified = not_modified + 1 WHERE url = ?", (_now(), url))
 
     def url_states(self, portal_ids: list[str] | None = None) -> Iterator[tuple]:
-        """``(url, portal_id, role, ok, etag, last_modified, sha256, last_checked)`` of every known
-        URL (of these portals)."""
-        sql = "SELECT url, portal_id, role, ok, etag, last_modified, sha256, last_checked FROM url_state"
+        """``(url, portal_id, role, ok, etag, last_modified, sha256, last_checked, cover)`` of every
+        known URL (of these portals)."""
+        sql = "SELECT url, portal_id, role, ok, etag, last_modified, sha256, last_checked, cover FROM url_state"
         if portal_ids is None:
             yield from self.db.conn.execute(sql)
             return

@@ -10,6 +10,9 @@ is walked from its stored body, so the new links of a list that did change are s
 A resumed crawl (``nianbao crawl --resume``) skips the report pages and attachments that the
 interrupted run (or a later one) stored already: the archive's ``url_state`` row of a URL is
 written only after its response was stored and its report made, so a URL found there is done.
+A skipped page that was a cover for attachments is walked again from its stored body
+(:data:`REPLAY`, answered by :class:`crawler.middlewares.Replay` without the network), so that
+attachments the interrupted crawl had not reached yet are still fetched.
 
 :class:`Memory` is built from the archive (:meth:`Memory.from_archive`) for a crawl on this
 machine, or from a job's payload (:meth:`Memory.from_payload`) for a worker of a distributed crawl,
@@ -28,6 +31,7 @@ from typing import Any
 NAVIGATION = frozenset({"home", "hub", "section", "list_call"})
 REPORTS = frozenset({"detail", "attachment"})
 SKIP = None  # Memory.plan's answer for a URL not to be asked again in this crawl
+REPLAY = "replay"  # … nor asked again, but walked from its stored body (a cover page's attachments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class Known:
     last_modified: str | None
     sha256: str | None  # of that response's body
     last_checked: str  # ISO 8601, UTC: last full response or 304
+    cover: bool = False  # a report page that was only a cover for its attachments
 
 
 @dataclass(slots=True)
@@ -54,13 +59,14 @@ class Memory:
     skip_since: str | None = None
     bodies: Callable[[str], bytes | None] = lambda _sha256: None
 
-    def plan(self, url: str, role: str) -> dict[str, str] | None:
-        """The headers to ask for ``url`` with (empty: a plain request), or :data:`SKIP`."""
+    def plan(self, url: str, role: str) -> dict[str, str] | str | None:
+        """The headers to ask for ``url`` with (empty: a plain request), :data:`SKIP`, or
+        :data:`REPLAY`."""
         known = self.known.get(url)
         if known is None or not known.ok:
             return {}  # new, or it failed last time: asked for in full
         if role in REPORTS and self.skip_since is not None and known.last_checked >= self.skip_since:
-            return SKIP
+            return REPLAY if known.cover and known.sha256 else SKIP
         if not self.conditional or not (known.etag or known.last_modified):
             return {}
         headers = {}
@@ -85,7 +91,7 @@ class Memory:
         from archive.store import Archive
 
         with Archive(path) as archive:  # migrates an older archive before it is read
-            known = {row[0]: Known(row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7])
+            known = {row[0]: Known(row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], bool(row[8]))
                      for row in archive.url_states(portal_ids)}
         reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
@@ -100,16 +106,16 @@ class Memory:
     def to_payload(self, portal_ids: Iterable[str] | None = None, *,
                    store: Callable[[str], tuple[str, bytes] | None] | None = None) -> dict[str, Any]:
         """A plain-data copy for a distributed crawl's job: the known URLs (of these portals) and
-        the stored navigation pages that can be answered 304, as ``(codec, data)`` from
-        ``store(sha256)`` (the archive's ``bodies`` row)."""
+        the stored pages a worker may need (navigation pages that can be answered 304, cover pages
+        that are replayed), as ``(codec, data)`` from ``store(sha256)`` (the archive's ``bodies`` row)."""
         wanted = set(portal_ids) if portal_ids is not None else None
         rows, bodies = [], {}
         for url, k in self.known.items():
             if wanted is not None and k.portal_id not in wanted:
                 continue
-            rows.append([url, k.portal_id, k.role, k.ok, k.etag, k.last_modified, k.sha256, k.last_checked])
-            if (store is not None and self.conditional and k.role in NAVIGATION and k.ok and k.sha256
-                    and (k.etag or k.last_modified) and k.sha256 not in bodies):
+            rows.append([url, k.portal_id, k.role, k.ok, k.etag, k.last_modified, k.sha256, k.last_checked, k.cover])
+            needed = k.cover or (self.conditional and k.role in NAVIGATION and (k.etag or k.last_modified))
+            if store is not None and needed and k.ok and k.sha256 and k.sha256 not in bodies:
                 packed = store(k.sha256)
                 if packed is not None:
                     bodies[k.sha256] = list(packed)
@@ -117,7 +123,7 @@ class Memory:
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> Memory:
-        known = {row[0]: Known(row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7])
+        known = {row[0]: Known(row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], bool(row[8]))
                  for row in payload["known"]}
         stored = payload.get("bodies") or {}
 

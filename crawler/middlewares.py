@@ -1,4 +1,4 @@
-"""Downloader middlewares: retries that back off, and an offline public-suffix list.
+"""Downloader middlewares: retries that back off, stored pages replayed, and an offline public-suffix list.
 
 ``BackoffRetry`` is Scrapy's RetryMiddleware whose retries wait ``RETRY_BACKOFF_BASE × 2^(n-1)``
 seconds (capped by ``RETRY_BACKOFF_MAX``) before they are sent again, so a portal that is down or
@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.http import Request
+from scrapy.http import Request, Response
 
 
 class BackoffRetry(RetryMiddleware):
@@ -33,6 +33,29 @@ class BackoffRetry(RetryMiddleware):
         wait = request.meta.get("not_before", 0) - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
+
+
+class Replay:
+    """A request marked ``replay`` (a known cover page that an incremental or resumed crawl skips,
+    :mod:`crawler.incremental`) is answered from its stored body, without the network and without
+    waiting for the host's politeness delay; when the body is not kept, it is downloaded."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Replay:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> Response | None:
+        if not request.meta.get("replay"):
+            return None
+        memory = getattr(self.crawler.spider, "memory", None)
+        body = memory.stored(request.url) if memory is not None else None
+        if body is None:
+            request.meta["replay"] = False
+            return None
+        return Response(request.url, status=200, body=body, request=request, flags=["replay"])
 
 
 def offline_public_suffixes() -> None:

@@ -110,7 +110,8 @@ class ArchivePipeline:
                 self.archive.add_source(stored.report_id, url, portal_id, fetch_id)
         # last: a URL in url_state is done (a crawl killed before this line fetches it again)
         self.archive.note_url(item.fetch.url, portal_id or None, item.role, fetch_id, item.fetch.status,
-                              not (item.error or item.blocked), item.fetch.headers, packed[0] if packed else None)
+                              not (item.error or item.blocked), item.fetch.headers, packed[0] if packed else None,
+                              bool(item.context and item.context.get("cover")))
         return item
 
     async def _clean(self, item: Page) -> Cleaned:

@@ -45,6 +45,7 @@ RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetry": 550,
+    "crawler.middlewares.Replay": 50,  # before every other: a replayed page never reaches the network
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no portal needs a login
 }
 ITEM_PIPELINES = {"crawler.pipeline.ArchivePipeline": 300}

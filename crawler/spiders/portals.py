@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 
 from crawler import discover, pagers
 from crawler.discover import Link
-from crawler.incremental import SKIP, Memory, recheck_cutoff
+from crawler.incremental import REPLAY, SKIP, Memory, recheck_cutoff
 from crawler.items import Page
 from crawler.pagers import ListCall
 from crawler.progress import say
@@ -156,6 +156,11 @@ class PortalSpider(scrapy.Spider):
             if plan is SKIP:
                 state.skipped += 1
                 return None
+            if plan == REPLAY:  # walked from its stored body by crawler.middlewares.Replay, no network
+                state.skipped += 1
+                state.pending += 1
+                request.meta["replay"] = True
+                return request
             if plan:
                 request.headers.update(plan)
                 request.meta["conditional"] = True
@@ -174,7 +179,8 @@ class PortalSpider(scrapy.Spider):
     def _parse_page(self, response: Response, state: PortalState) -> Iterator[Page | Request]:
         role = response.meta["role"]
         page = self._page(response, role)
-        emit = True  # the page goes to the archive (not when it is a 304 walked from its stored body)
+        # the page goes to the archive (not when it is a 304, or a skipped cover page, walked from its stored body)
+        emit = not response.meta.get("replay")
         if page.not_modified:
             yield page  # the pipeline records the check
             stored = self._stored(response, state)

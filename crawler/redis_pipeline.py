@@ -1,0 +1,144 @@
+"""The item pipeline of a distributed crawl's worker: every :class:`crawler.items.Page` goes to the
+Redis stream ``nianbao:items`` (:mod:`crawler.messages`) for ``nianbao ingest``, the archive's
+single writer, instead of into a local archive.
+
+A detail page or attachment is cleaned here first, in worker processes, exactly as
+:class:`crawler.pipeline.ArchivePipeline` does (:func:`archive.cleaning.clean_page`): cleaning
+is most of a page's CPU, and crawl machines are the ones that scale out, while the ingest only
+writes. Backpressure: while the stream holds more than ``NIANBAO_STREAM_BOUND`` entries (the
+ingest is behind), the pipeline waits before adding, and Scrapy's item slots fill and slow the
+crawl, so Redis memory stays bounded.
+
+Each page is one XADD pipelined with an XLEN: one round trip (two commands) per page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections import Counter
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+from archive.cleaning import Cleaned, clean_page
+from crawler.items import Page
+from crawler.messages import PageMessage, pack_page, pack_shard_done
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+TALLIES = ("pages", "list_pages", "reports", "attachments", "errors", "blocked", "not_modified", "bytes")
+STREAM_BOUND = 2000  # entries waiting for the ingest before workers hold back
+_WAIT = 0.2  # seconds between looks at the stream's length while it is over the bound
+
+
+class RedisPipeline:
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.url = settings.get("NIANBAO_REDIS")
+        self.stream = settings.get("NIANBAO_STREAM", "nianbao:items")
+        self.run_id = settings.getint("NIANBAO_RUN_ID")
+        self.shard = settings.getint("NIANBAO_SHARD")
+        self.bound = settings.getint("NIANBAO_STREAM_BOUND", STREAM_BOUND)
+        self.tallies: dict[str, Counter[str]] = {}  # read by crawler.progress
+        self.pool: Executor | None = None
+        self.client: Any = None  # redis.asyncio.Redis, made on the reactor's asyncio loop
+        self.length = 0  # the stream's length after our last XADD
+        self.close_reason: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedisPipeline:
+        pipeline = cls(crawler)
+        crawler.nianbao_pipeline = pipeline  # the progress extension and crawl_shard read it
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        import redis.asyncio
+
+        workers = self.crawler.settings.getint("NIANBAO_CLEAN_WORKERS", 0) or os.cpu_count() or 1
+        # spawn, not fork: the crawler process runs threads (DNS, the reactor's pool)
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self.client = redis.asyncio.Redis.from_url(self.url)
+        for portal_id in self.crawler.spider.states:
+            self.tallies[portal_id] = Counter(dict.fromkeys(TALLIES, 0))
+
+    async def process_item(self, item: Page) -> Page:
+        portal_id = item.fetch.portal_id or ""
+        tally = self.tallies.setdefault(portal_id, Counter())
+        message = PageMessage(self.run_id, self.shard, item.fetch, item.role, item.report, item.prepared,
+                              item.redirects, item.error, item.blocked, item.context, item.not_modified)
+        if item.not_modified:
+            tally["not_modified"] += 1
+        else:
+            tally["pages"] += 1
+            tally["bytes"] += len(item.fetch.body)
+            if item.role in ("section", "list_call") and not item.error:
+                tally["list_pages"] += 1
+            if item.blocked:
+                tally["blocked"] += 1
+            elif item.error:
+                tally["errors"] += 1
+            elif item.role in ("detail", "attachment") and item.report is None:
+                cleaned = await self._clean(item)
+                message.report, message.prepared, message.clean_error = cleaned.report, cleaned.prepared, cleaned.error
+                tally["errors"] += bool(cleaned.error)
+            if message.report is not None:
+                tally["reports"] += 1
+                tally["attachments"] += item.role == "attachment"
+        await self._send(pack_page(message))
+        item.fetch.body = b""  # sent: the item's body need not stay in memory while Scrapy finishes with it
+        return item
+
+    async def _send(self, data: bytes) -> None:
+        while self.length > self.bound:  # the ingest is behind: wait for it to catch up
+            await asyncio.sleep(_WAIT)
+            self.length = await self.client.xlen(self.stream)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.xadd(self.stream, {"m": data})
+            pipe.xlen(self.stream)
+            _, self.length = await pipe.execute()
+
+    async def _clean(self, item: Page) -> Cleaned:
+        state = self.crawler.spider.states.get(item.fetch.portal_id)
+        region = state.portal.region_code if state is not None else None
+        args = (item.fetch.body, item.fetch.final_url or item.fetch.url, item.fetch.headers.get("Content-Type"),
+                region, item.context)
+        assert self.pool is not None
+        return await asyncio.wrap_future(self.pool.submit(clean_page, *args))
+
+    async def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        if self.client is not None:
+            await self.client.aclose()
+
+    def spider_closed(self, reason: str) -> None:
+        self.close_reason = reason
+
+    def summary(self) -> dict[str, Any]:
+        """Per portal, what the worker knows (the archive's own counts — new, updated,
+        duplicates — are the ingest's); the same keys as ``ArchivePipeline.summary``."""
+        portals = {}
+        for portal_id, state in self.crawler.spider.states.items():
+            tally = self.tallies.get(portal_id, Counter())
+            portals[portal_id] = {
+                "section_found": bool(state.sections), "sections": len(state.sections),
+                **{k: tally.get(k, 0) for k in TALLIES}, "blocked_reason": state.blocked,
+                "truncated": state.truncated, "robots_skipped": state.robots_skipped, "skipped": state.skipped,
+            }
+        totals: Counter[str] = Counter()
+        for row in portals.values():
+            totals.update({k: v for k, v in row.items() if isinstance(v, int) and not isinstance(v, bool)})
+        return {"portals": portals, "totals": dict(totals)}
+
+
+def send_shard_done(client: Redis, run_id: int, shard: int, summary: dict[str, Any], worker: str,
+                    stream: str = "nianbao:items") -> None:
+    """After the shard's last page (a worker's XADDs keep their order, so the ingest reads this
+    after every page of the shard)."""
+    client.xadd(stream, {"m": pack_shard_done(run_id, shard, summary, worker)})

@@ -1,0 +1,233 @@
+"""Incremental and resumed crawls, over real HTTP on loopback (the real ``nianbao crawl`` in a
+subprocess against the portal farm, whose pages carry ETag and Last-Modified and answer 304):
+
+- a second, incremental crawl of an unchanged farm moves under a tenth of the first crawl's bytes
+  and stores nothing new; with ``--recheck-days 0`` every known page is re-checked by a
+  conditional request (answered 304), still under a tenth;
+- reports added to a portal between two crawls are all found, and no known report page is asked
+  for again;
+- a crawl killed with SIGKILL (or stopped with Ctrl-C) is continued by ``--resume``: the reports
+  are those of an uninterrupted crawl, each once, and no report page stored before the kill is
+  fetched again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.farm import Farm
+
+ROOT = Path(__file__).resolve().parent.parent
+ROOTS = [ROOT / "crawler" / "demo", ROOT / "tests" / "farm"]
+LATENCY = 0.02  # enough for a crawl to be caught in the middle
+
+
+def _nianbao(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=600, check=False)
+
+
+def _crawl(farm: Farm, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = _nianbao("crawl", "--registry", str(farm.registry), "--db", str(db), "--local", *args)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def _count(db: Path, sql: str, *params: object) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchone()[0]
+
+
+def _last_run(db: Path) -> dict:
+    with sqlite3.connect(db) as conn:
+        return json.loads(conn.execute("SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0])
+
+
+def _requests(farm: Farm) -> Counter[str]:
+    """Every request the farm answered so far, as ``netloc + target``."""
+    counts: Counter[str] = Counter()
+    for portal in farm.portals:
+        for host in ["", *portal["hosts"]]:
+            netloc = urlsplit(farm.url(portal["id"], "/", host)).netloc
+            for target, n in farm.log(portal["id"], host).items():
+                counts[netloc + target] += n
+    return counts
+
+
+def _key(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.netloc + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _reports(db: Path) -> tuple[int, set[str], set[str]]:
+    with sqlite3.connect(db) as conn:
+        return (conn.execute("SELECT count(*) FROM reports").fetchone()[0],
+                {r[0] for r in conn.execute("SELECT text_hash FROM reports")},
+                {r[0] for r in conn.execute("SELECT url FROM report_sources")})
+
+
+@pytest.fixture(scope="module")
+def farm() -> Iterator[Farm]:
+    with Farm(ROOTS, latency=LATENCY) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def first(farm: Farm, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A full crawl of the farm: its archive and the bytes the farm sent for it."""
+    db = tmp_path_factory.mktemp("incremental") / "first.db"
+    before = farm.bytes_sent()
+    _crawl(farm, db)
+    return db, farm.bytes_sent() - before
+
+
+def test_an_incremental_crawl_of_an_unchanged_farm_moves_under_a_tenth_of_the_bytes(farm: Farm, first) -> None:
+    db, full = first
+    tables = ("reports", "report_sources", "report_versions", "report_stats")
+    counts = {t: _count(db, f"SELECT count(*) FROM {t}") for t in tables}
+    requests = _requests(farm)
+    before = farm.bytes_sent()
+    done = _crawl(farm, db, "--incremental")
+    moved = farm.bytes_sent() - before
+    assert moved < 0.10 * full, f"{moved} bytes against {full} for the full crawl"
+    assert {t: _count(db, f"SELECT count(*) FROM {t}") for t in tables} == counts
+    totals = _last_run(db)["totals"]
+    assert totals["new"] == 0 and totals["not_modified"] > 0 and totals["skipped"] > 0
+    assert "unchanged since the last crawl (304)" in done.stdout
+    # no report page or attachment stored by the first crawl was asked for again
+    asked = _requests(farm) - requests
+    with sqlite3.connect(db) as conn:
+        stored = [url for (url,) in conn.execute("SELECT url FROM url_state WHERE role IN ('detail', 'attachment') "
+                                                 "AND ok = 1")]
+    assert stored and not [url for url in stored if asked[_key(url)]]
+    with sqlite3.connect(db) as conn:
+        status, options = conn.execute("SELECT status, options FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    assert status == "finished" and json.loads(options)["incremental"] is True
+
+
+def test_recheck_days_0_re_checks_every_known_page_with_a_conditional_request(farm: Farm, first) -> None:
+    db, full = first
+    reports = _count(db, "SELECT count(*) FROM reports")
+    pages = _count(db, "SELECT count(*) FROM url_state WHERE ok = 1 AND etag IS NOT NULL")
+    checked = _count(db, "SELECT sum(not_modified) FROM url_state")
+    before = farm.bytes_sent()
+    _crawl(farm, db, "--incremental", "--recheck-days", "0")
+    moved = farm.bytes_sent() - before
+    assert moved < 0.10 * full, f"{moved} bytes against {full} for the full crawl"
+    totals = _last_run(db)["totals"]
+    assert totals["skipped"] == 0 and totals["new"] == 0
+    # every page with validators was answered 304 (robots.txt and pages without validators aside)
+    assert _count(db, "SELECT sum(not_modified) FROM url_state") - checked == totals["not_modified"] >= pages * 0.95
+    assert _count(db, "SELECT count(*) FROM reports") == reports
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_NEW = ("        - {year: 2025, title: 灵山县2025年政府信息公开工作年度报告, agency: 灵山县人民政府}\n",
+        "        - {year: 2024, agency: 灵山县灵城街道办事处}\n")
+
+
+def test_reports_added_between_crawls_are_all_found(tmp_path: Path) -> None:
+    root = tmp_path / "portals"
+    shutil.copytree(ROOT / "crawler" / "demo" / "lingshan", root / "lingshan")
+    db, port = tmp_path / "a.db", _free_port()
+    with Farm([root], port=port) as farm:
+        _crawl(farm, db)
+        known = _reports(db)
+    # the portal publishes two reports: one on top of the paged county list, one in a township's list
+    meta = root / "lingshan" / "portal.yaml"
+    text = meta.read_text(encoding="utf-8")
+    county = "      items:\n        - {year: 2024, title: 灵山县2024年"
+    township = "      items:\n        - {year: 2023, agency: 灵山县灵城街道办事处}"
+    assert county in text and township in text
+    text = text.replace(county, "      items:\n" + _NEW[0] + county.split("\n", 1)[1])
+    text = text.replace(township, "      items:\n" + _NEW[1] + township.split("\n", 1)[1])
+    meta.write_text(text, encoding="utf-8")
+    with Farm([root], port=port) as farm:  # the same addresses: the same URLs
+        _crawl(farm, db, "--incremental")
+        asked = _requests(farm)
+    count, hashes, urls = _reports(db)
+    assert count == known[0] + 2 and hashes > known[1] and urls > known[2]
+    with sqlite3.connect(db) as conn:
+        titles = {t for (t,) in conn.execute("SELECT title FROM reports WHERE year IN (2024, 2025)")}
+        old = [url for (url,) in conn.execute("SELECT url FROM report_sources") if url in known[2]]
+    assert "灵山县2025年政府信息公开工作年度报告" in titles
+    assert any("灵城街道" in (t or "") and "2024" in (t or "") for t in titles), titles
+    assert old and not [url for url in old if asked[_key(url)]], "a known report page was fetched again"
+    assert _last_run(db)["totals"]["new"] == 2
+
+
+def _interrupt(farm: Farm, db: Path, how: signal.Signals, after: int) -> None:
+    """Start a crawl and stop it with ``how`` once ``after`` report pages are stored."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--registry", str(farm.registry),
+                                "--db", str(db), "--local"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=env, start_new_session=True)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            assert process.poll() is None, "the crawl ended before it could be interrupted"
+            try:
+                done = _count(db, "SELECT count(*) FROM url_state WHERE role = 'detail'")
+            except sqlite3.OperationalError:
+                continue  # not created yet
+            if done >= after:
+                break
+        else:
+            pytest.fail("the crawl stored nothing in time")
+        if how == signal.SIGKILL:  # the crawler and its cleaning processes, as a power cut or the OOM killer would
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.send_signal(how)  # Ctrl-C: Scrapy finishes the requests in flight and closes
+        process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "Ctrl-C"])
+def test_an_interrupted_crawl_resumes_without_fetching_again_what_it_stored(
+        farm: Farm, first, tmp_path: Path, how: signal.Signals) -> None:
+    reference = _reports(first[0])
+    db = tmp_path / "interrupted.db"
+    _interrupt(farm, db, how, after=120)
+    with sqlite3.connect(db) as conn:
+        status = conn.execute("SELECT status FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+        stored = [url for (url,) in conn.execute("SELECT url FROM url_state WHERE role IN ('detail', 'attachment') "
+                                                 "AND ok = 1")]
+        partial = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    assert status == ("running" if how == signal.SIGKILL else "interrupted")
+    assert 0 < partial < reference[0]
+    requests = _requests(farm)
+    done = _crawl(farm, db, "--resume")
+    asked = _requests(farm) - requests
+    assert not [url for url in stored if asked[_key(url)]], "a report page stored before the stop was fetched again"
+    assert "checked recently and not asked again" in done.stdout
+    count, hashes, urls = _reports(db)
+    assert (count, hashes, urls) == reference  # the same reports as an uninterrupted crawl, each once
+    with sqlite3.connect(db) as conn:
+        runs = conn.execute("SELECT id, status FROM crawl_runs ORDER BY id").fetchall()
+    assert runs == [(1, "resumed by 2"), (2, "finished")]
+    again = _nianbao("crawl", "--registry", str(farm.registry), "--db", str(db), "--local", "--resume")
+    assert again.returncode != 0 and "nothing to resume" in again.stderr and "Traceback" not in again.stderr
