@@ -276,3 +276,74 @@ def test_statistics_are_kept_with_their_evidence_and_shown_wide_per_report(tmp_p
         wide = next(archive.db.query("SELECT * FROM report_stats_wide WHERE report_id = ?", [report_id]))
     assert wide["new_applications"] == 16 and wide["disclosed"] is None and wide["reconsiderations"] == 2
     assert wide["stats_flags"] == "stats_check_failed:复议诉讼:总计" and wide["year"] == report.year
+
+
+# --- crawl runs and url_state (schema v10: incremental, resumed and scheduled crawls) -------------
+
+def test_url_state_keeps_validators_the_last_check_and_the_last_change(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        first = archive.store_fetch(Fetch("p", "http://x/1.html", 200, {"ETag": '"a"'}, b"one", datetime.now(UTC)))
+        archive.note_url("http://x/1.html", "p", "detail", first, 200, True, {"ETag": '"a"'}, "s1")
+        row = archive.db["url_state"].get("http://x/1.html")
+        assert (row["etag"], row["ok"], row["checks"], row["not_modified"]) == ('"a"', 1, 1, 0)
+        changed = row["last_changed"]
+        time.sleep(1.1)
+        archive.note_not_modified("http://x/1.html")
+        row = archive.db["url_state"].get("http://x/1.html")
+        assert (row["checks"], row["not_modified"], row["last_changed"]) == (2, 1, changed)
+        assert row["last_checked"] > changed
+        archive.note_url("http://x/1.html", "p", "detail", None, 200, True, {"etag": '"b"'}, "s2")
+        row = archive.db["url_state"].get("http://x/1.html")
+        assert (row["etag"], row["sha256"], row["fetch_id"]) == ('"b"', "s2", first)
+        assert row["last_changed"] == row["last_checked"] > changed
+        archive.note_url("http://x/1.html", "p", "detail", None, 503, False, {"ETag": '"c"'})
+        row = archive.db["url_state"].get("http://x/1.html")
+        assert (row["ok"], row["etag"], row["sha256"]) == (0, None, "s2")  # a failure keeps no validators
+
+
+def test_runs_record_their_status_and_each_portals_outcome(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        run = archive.begin_run("crawl", {"incremental": True})
+        assert archive.interrupted_run() is None  # still running, in this very process
+        archive.finish_run(run, {"portals": {
+            "ok": {"pages": 9, "errors": 1, "section_found": True, "new": 3},
+            "waf": {"pages": 1, "errors": 0, "blocked": 1, "blocked_reason": "WAF challenge (HTTP 412)"},
+            "down": {"pages": 2, "errors": 2, "section_found": False},
+            "nosection": {"pages": 4, "errors": 0, "section_found": False},
+        }, "totals": {}})
+        outcome = {r["portal_id"]: r["status"] for r in archive.db["portal_runs"].rows}
+        assert outcome == {"ok": "ok", "waf": "blocked", "down": "failed", "nosection": "no_section"}
+        assert archive.db["crawl_runs"].get(run)["status"] == "finished"
+        # a run whose process died without closing it is found, and a resumed one says by which
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        killed = archive.begin_run("crawl")
+        archive.db.execute("UPDATE crawl_runs SET host = replace(host, ':' || ?, ':' || ?) WHERE id = ?",
+                           [str(os.getpid()), dead, killed])
+        archive.db.conn.commit()
+        assert archive.interrupted_run()["id"] == killed
+        archive.mark_interrupted(killed, resumed_by=killed + 1)
+        assert archive.db["crawl_runs"].get(killed)["status"] == f"resumed by {killed + 1}"
+
+
+def test_an_archive_of_version_9_gets_url_state_from_its_fetches(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Archive(path) as archive:
+        run = archive.begin_run("crawl")
+        for body, etag in ((b"v1", '"1"'), (b"v2", '"2"')):
+            archive.store_fetch(Fetch("p", "http://x/a.html", 200, {"ETag": etag}, body, datetime.now(UTC)), run,
+                                role="detail", context={"cover": True})
+        archive.store_fetch(Fetch("p", "http://x/gone.html", 404, {}, b"no", datetime.now(UTC)), run, "HTTP 404")
+        archive.finish_run(run, {"portals": {}, "totals": {}})
+        archive.db.conn.executescript(  # what version 9 had
+            "DROP TABLE url_state; DROP TABLE portal_runs; DROP INDEX fetches_item_id; "
+            "ALTER TABLE fetches DROP COLUMN item_id; ALTER TABLE crawl_runs DROP COLUMN status; "
+            "ALTER TABLE crawl_runs DROP COLUMN options; ALTER TABLE crawl_runs DROP COLUMN host; "
+            "UPDATE [schema] SET version = 9")
+    with Archive(path) as archive:
+        assert archive.db["schema"].get(1)["version"] == SCHEMA_VERSION
+        rows = {r["url"]: r for r in archive.db["url_state"].rows}
+        assert (rows["http://x/a.html"]["etag"], rows["http://x/a.html"]["ok"], rows["http://x/a.html"]["cover"]) \
+            == ('"2"', 1, 1)
+        assert rows["http://x/gone.html"]["ok"] == 0
+        assert archive.db["crawl_runs"].get(run)["status"] == "finished"

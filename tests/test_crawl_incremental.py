@@ -231,3 +231,97 @@ def test_an_interrupted_crawl_resumes_without_fetching_again_what_it_stored(
     assert runs == [(1, "resumed by 2"), (2, "finished")]
     again = _nianbao("crawl", "--registry", str(farm.registry), "--db", str(db), "--local", "--resume")
     assert again.returncode != 0 and "nothing to resume" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_a_changed_report_page_becomes_a_new_version_when_it_is_re_checked(tmp_path: Path) -> None:
+    root = tmp_path / "portals"
+    shutil.copytree(ROOT / "crawler" / "demo" / "lingshan", root / "lingshan")
+    db, port = tmp_path / "a.db", _free_port()
+    with Farm([root], port=port) as farm:
+        _crawl(farm, db)
+    meta = root / "lingshan" / "portal.yaml"
+    text = meta.read_text(encoding="utf-8")
+    old = "{year: 2022, title: 灵山县2022年政府信息公开工作年度报告, agency: 灵山县人民政府}"
+    assert old in text
+    meta.write_text(text.replace(old, old.replace("agency: 灵山县人民政府", "agency: 灵山县人民政府办公室")),
+                    encoding="utf-8")
+    with Farm([root], port=port) as farm:
+        _crawl(farm, db, "--incremental")  # within the re-check interval: the known page is not asked
+        assert _last_run(db)["totals"]["updated"] == 0
+        _crawl(farm, db, "--incremental", "--recheck-days", "0")
+    totals = _last_run(db)["totals"]
+    assert totals["updated"] == 1 and totals["new"] == 0 and totals["not_modified"] > 0
+    with sqlite3.connect(db) as conn:
+        version, agency = conn.execute("SELECT version, agency FROM reports WHERE year = 2022 AND title LIKE "
+                                       "'灵山县2022年%'").fetchone()
+        versions = conn.execute("SELECT count(*) FROM report_versions v JOIN reports r ON r.id = v.report_id "
+                                "WHERE r.year = 2022 AND r.title LIKE '灵山县2022年%'").fetchone()[0]
+    assert (version, versions, agency) == (2, 2, "灵山县人民政府办公室")
+
+
+# --- the pieces, without the network -------------------------------------------------------------
+
+def _memory(**kwargs: object):
+    from crawler.incremental import Known, Memory
+
+    known = {
+        "http://a/new-ok": Known("a", "detail", True, '"e1"', "Mon, 01 Jan 2024 00:00:00 GMT", "s1",
+                                 "2026-11-20T00:00:00+00:00"),
+        "http://a/old": Known("a", "detail", True, '"e2"', None, "s2", "2026-01-01T00:00:00+00:00"),
+        "http://a/failed": Known("a", "detail", False, None, None, None, "2026-11-20T00:00:00+00:00"),
+        "http://a/list": Known("a", "section", True, None, "Mon, 01 Jan 2024 00:00:00 GMT", "s3",
+                               "2026-11-20T00:00:00+00:00"),
+        "http://a/cover": Known("a", "detail", True, '"e4"', None, "s4", "2026-11-20T00:00:00+00:00", True),
+        "http://b/other": Known("b", "detail", True, '"e5"', None, "s5", "2026-11-20T00:00:00+00:00"),
+    }
+    return Memory(known, **kwargs)
+
+
+def test_memory_plans_each_known_url() -> None:
+    from crawler.incremental import REPLAY, SKIP
+
+    memory = _memory(conditional=True, skip_since="2026-11-01T00:00:00+00:00")
+    assert memory.plan("http://a/unknown", "detail") == {}
+    assert memory.plan("http://a/new-ok", "detail") is SKIP  # checked within the interval
+    assert memory.plan("http://a/old", "detail") == {"If-None-Match": '"e2"'}
+    assert memory.plan("http://a/failed", "detail") == {}  # failed last time: asked in full
+    assert memory.plan("http://a/list", "section") == {"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}
+    assert memory.plan("http://a/cover", "detail") == REPLAY  # its attachments are still walked
+    plain = _memory(conditional=False, skip_since="2026-11-01T00:00:00+00:00")  # --resume alone
+    assert plain.plan("http://a/old", "detail") == {} and plain.plan("http://a/new-ok", "detail") is SKIP
+
+
+def test_a_job_payload_carries_one_shards_urls_and_the_pages_it_may_replay() -> None:
+    import zlib
+
+    from crawler.incremental import Memory
+
+    memory = _memory(conditional=True, skip_since="2026-11-01T00:00:00+00:00")
+    bodies = {"s3": ("zlib", zlib.compress(b"<html>list</html>")), "s4": ("zlib", zlib.compress(b"<html>c</html>"))}
+    payload = memory.to_payload(["a"], store=bodies.get)
+    import msgpack
+
+    assert msgpack.unpackb(msgpack.packb(payload)) == payload  # plain data (bodies as bytes)
+    again = Memory.from_payload(payload)
+    assert set(again.known) == set(memory.known) - {"http://b/other"}
+    assert again.known["http://a/cover"] == memory.known["http://a/cover"]
+    assert again.stored("http://a/list") == b"<html>list</html>" and again.stored("http://a/cover") == b"<html>c</html>"
+    assert again.stored("http://a/old") is None  # a report page's body is not sent to workers
+    assert again.plan("http://a/old", "detail") == memory.plan("http://a/old", "detail")
+
+
+def test_the_farm_answers_conditional_requests_as_rfc_9110_says() -> None:
+    from crawler.farm import conditional
+    from crawler.farm_routes import Reply
+
+    page = Reply(200, {"Content-Type": "text/html"}, b"<html>x</html>")
+    full = conditional(page, 1_700_000_000, None, None)
+    etag, modified = full.headers["ETag"], full.headers["Last-Modified"]
+    assert full.status == 200 and full.body == page.body
+    assert conditional(page, 1_700_000_000, etag, None).status == 304
+    assert conditional(page, 1_700_000_000, f'"other", W/{etag}', None).status == 304
+    assert conditional(page, 1_700_000_000, None, modified).status == 304
+    assert conditional(page, 1_700_000_001, None, modified).status == 200  # changed since
+    assert conditional(page, 1_700_000_000, '"other"', modified).status == 200  # If-None-Match decides
+    assert conditional(page, 1_700_000_000, None, "not a date").status == 200
+    assert conditional(page, 1_700_000_000, etag, None).body == b""

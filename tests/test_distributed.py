@@ -1,0 +1,251 @@
+"""A crawl shared by machines, for real on loopback: a redis-server of our own, the portal farm (the
+demo portals and tests/farm), ``nianbao dispatch``, two ``nianbao worker`` processes and one
+``nianbao ingest``, each the real command in a subprocess. Checked against each portal's
+expect.yaml: every report stored exactly once, none missing; then the same with one worker killed
+(SIGKILL, its whole process group) mid-crawl: the survivor takes its job over; and an unreachable
+Redis is a one-line error.
+
+Skipped without ``redis-server`` unless ``NIANBAO_REQUIRE_REDIS=1`` (CI), where that fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crawler.discover import canonical
+from crawler.farm import Farm
+
+ROOT = Path(__file__).resolve().parent.parent
+ROOTS = [p for p in (ROOT / "crawler" / "demo", ROOT / "tests" / "farm") if p.is_dir()]
+EXPECT = {p.parent.name: yaml.safe_load(p.read_text(encoding="utf-8"))
+          for root in ROOTS for p in sorted(root.glob("*/expect.yaml"))}
+REDIS_SERVER = shutil.which("redis-server")
+WORKER_TIMINGS = ["--maintenance-interval", "2", "--job-monitoring-interval", "2"]  # a dead job back in ~65 s
+
+if REDIS_SERVER is None:
+    if os.environ.get("NIANBAO_REQUIRE_REDIS") == "1":
+        raise RuntimeError("redis-server is missing and NIANBAO_REQUIRE_REDIS=1: apt-get install redis-server")
+    pytestmark = pytest.mark.skip(reason="redis-server is not installed (Debian: apt-get install redis-server)")
+
+
+def _module() -> str:
+    """The verbs through `nianbao` once registered there, else through their own module."""
+    from crawler.cli import cli
+
+    return "crawler.cli" if "dispatch" in cli.commands else "crawler.cli_distributed"
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", _module(), *args]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _nianbao(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(_command(*args), capture_output=True, text=True, env=_env(), timeout=timeout, check=False)
+
+
+def _start(log: Path, *args: str) -> subprocess.Popen:
+    """A long-running verb in its own process group (a worker's work horse and cleaning processes
+    are in it too: killing the group is a machine going away)."""
+    handle = open(log, "wb")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(_command(*args), stdout=handle, stderr=subprocess.STDOUT, env=_env(),
+                            start_new_session=True)
+
+
+def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    import redis
+
+    port = _free_port()
+    server = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def farm() -> Iterator[Farm]:
+    with Farm(ROOTS) as running:
+        yield running
+
+
+def _crawl(redis_url: str, farm: Farm, folder: Path, kill: bool) -> tuple[sqlite3.Connection, dict]:
+    """dispatch, two workers (one killed mid-crawl when ``kill``), one ingest until the run is closed."""
+    import redis
+    from rq import Worker
+
+    redis.Redis.from_url(redis_url).flushall()
+    db = folder / "archive.db"
+    sent = _nianbao("dispatch", "--redis", redis_url, "--registry", str(farm.registry), "--db", str(db),
+                    "--shard-size", "3", "--local")
+    assert sent.returncode == 0, sent.stderr[-2000:]
+    run_id = int(sent.stdout.split()[1].rstrip(":"))
+    workers = {name: _start(folder / f"{name}.log", "worker", "--redis", redis_url, "--name", name, *WORKER_TIMINGS)
+               for name in ("w1", "w2")}
+    ingest = _start(folder / "ingest.log", "ingest", "--redis", redis_url, "--db", str(db), "--run", str(run_id),
+                    "--exit-when-done")
+    killed = None
+    try:
+        if kill:  # once w2 is crawling a shard and its pages are reaching the archive
+            client = redis.Redis.from_url(redis_url)
+            deadline = time.monotonic() + 60
+            while killed is None and time.monotonic() < deadline:
+                w2 = Worker.find_by_key("rq:worker:w2", connection=client)
+                job = w2.get_current_job_id() if w2 is not None else None
+                if job and client.xlen("nianbao:items") + _count(db, "fetches") > 20:
+                    time.sleep(1.5)
+                    _stop(workers["w2"], signal.SIGKILL)
+                    killed = job
+                time.sleep(0.2)
+            assert killed, "w2 never started a job"
+        ingest.wait(timeout=240)
+    finally:
+        for process in (*workers.values(), ingest):
+            _stop(process)
+    assert ingest.returncode == 0, (folder / "ingest.log").read_text()[-3000:]
+    conn = sqlite3.connect(db)
+    status, stats = conn.execute("SELECT status, stats FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+    summary = {"status": status, "stats": json.loads(stats), "killed": killed, "run_id": run_id}
+    return conn, summary
+
+
+def _count(db: Path, table: str) -> int:
+    if not db.exists():
+        return 0
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        try:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+def _report_of(conn: sqlite3.Connection, url: str) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT report_id FROM report_sources WHERE url IN (?, ?)",
+                                       (url, canonical(url)))]
+
+
+def _check_every_report_once(conn: sqlite3.Connection, farm: Farm) -> None:
+    """Each portal's expect.yaml: every report stored exactly once, none missing, mirrors merged."""
+    problems = []
+    for portal, expect in EXPECT.items():
+        if expect.get("blocked"):
+            n = conn.execute("SELECT count(*) FROM report_sources WHERE portal_id = ?", (portal,)).fetchone()[0]
+            if n:
+                problems.append(f"{portal}: blocked, yet {n} reports stored")
+            continue
+        ids = set()
+        for item in expect.get("reports") or []:
+            url = farm.url(portal, item["path"], item.get("host", ""))
+            found = _report_of(conn, url)
+            if len(found) != 1:
+                problems.append(f"{url}: stored as {len(found)} reports ({item.get('title_contains')})")
+                continue
+            title = conn.execute("SELECT title FROM reports WHERE id = ?", (found[0],)).fetchone()[0] or ""
+            if item.get("title_contains") and item["title_contains"] not in title:
+                problems.append(f"{url}: title {title!r}")
+            ids.add(found[0])
+        if len(ids) != len([i for i in expect.get("reports") or [] if len(_report_of(
+                conn, farm.url(portal, i["path"], i.get("host", "")))) == 1]):
+            problems.append(f"{portal}: two expected reports merged into one")
+        for item in expect.get("mirror_of") or []:
+            copy = farm.url(portal, item["path"], item.get("host", ""))
+            original = farm.url(item["of"]["portal"], item["of"]["path"])
+            if _report_of(conn, copy) != _report_of(conn, original) or not _report_of(conn, original):
+                problems.append(f"{copy}: not merged with {original}")
+        for item in expect.get("not_reports") or []:
+            url = farm.url(portal, item["path"], item.get("host", ""))
+            if _report_of(conn, url):
+                problems.append(f"{url}: not a report, stored as one")
+    assert not problems, "\n".join(problems[:30])
+
+
+@pytest.fixture(scope="module")
+def two_workers(redis_url: str, farm: Farm, tmp_path_factory: pytest.TempPathFactory):
+    conn, summary = _crawl(redis_url, farm, tmp_path_factory.mktemp("two"), kill=False)
+    yield conn, summary
+    conn.close()
+
+
+def test_two_workers_store_every_report_exactly_once(two_workers, farm: Farm) -> None:
+    conn, _ = two_workers
+    _check_every_report_once(conn, farm)
+
+
+def test_the_run_is_closed_with_each_portal_and_both_workers_did_jobs(two_workers) -> None:
+    conn, summary = two_workers
+    assert summary["status"] == "finished"
+    stats = summary["stats"]
+    assert set(stats["workers"]) == {"w1", "w2"}, stats["shards"]
+    assert set(stats["portals"]) == set(EXPECT)
+    rows = dict(conn.execute("SELECT portal_id, status FROM portal_runs WHERE run_id = ?", (summary["run_id"],)))
+    assert set(rows) == set(EXPECT)
+    for portal, expect in EXPECT.items():
+        assert (rows[portal] == "blocked") == bool(expect.get("blocked")), (portal, rows[portal])
+    assert stats["totals"]["new"] == conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    pages = conn.execute("SELECT count(*) FROM fetches WHERE run_id = ?", (summary["run_id"],)).fetchone()[0]
+    assert stats["totals"]["pages"] == pages
+
+
+def test_a_killed_worker_s_shard_is_finished_by_the_other(redis_url: str, farm: Farm,
+                                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    conn, summary = _crawl(redis_url, farm, tmp_path_factory.mktemp("kill"), kill=True)
+    try:
+        _check_every_report_once(conn, farm)
+        assert summary["status"] == "finished"
+        shard = summary["killed"].rsplit("-", 1)[1]  # job id nianbao-<run>-<shard>
+        assert summary["stats"]["shards"][shard] == "w1", "the killed worker's shard was not taken over"
+        assert set(summary["stats"]["portals"]) == set(EXPECT)
+    finally:
+        conn.close()
+
+
+def test_an_unreachable_redis_is_a_one_line_error(tmp_path: Path) -> None:
+    url = f"redis://127.0.0.1:{_free_port()}/0"
+    db = tmp_path / "archive.db"
+    for args in (["dispatch", "--db", str(db)], ["worker", "--burst"], ["ingest", "--db", str(db)]):
+        done = _nianbao(*args, "--redis", url, timeout=60)
+        assert done.returncode != 0, args
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: cannot reach Redis") and url in lines[0], done.stderr
+    assert not db.exists(), "dispatch wrote an archive although Redis was not there"
