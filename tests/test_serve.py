@@ -71,10 +71,11 @@ def test_raw_bodies_and_index_tables_are_hidden(ds: Datasette, demo_db: Path) ->
 
 
 @pytest.mark.parametrize("query", ["reports_by_region_year", "coverage_matrix", "gaps", "spam_affected",
-                                   "blocked_portals", "applications_by_region_year", "applications_per_year"])
+                                   "blocked_portals", "applications_by_region_year", "applications_per_year",
+                                   "failing_portals"])
 def test_canned_queries_run(ds: Datasette, demo_db: Path, query: str) -> None:
     response = _get(ds, f"/{demo_db.stem}/{query}.json", _shape="array", region="", year="", from_year="",
-                    to_year="")
+                    to_year="", runs="")
     assert response.status_code == 200, response.text
     rows = response.json()
     if query in ("reports_by_region_year", "coverage_matrix", "spam_affected", "gaps"):
@@ -180,3 +181,23 @@ def wait_for_url(process: subprocess.Popen) -> str:
         if found:
             return found.group(1)
     raise AssertionError(f"the server did not start (exit code {process.wait(timeout=10)})")
+
+
+def test_failing_portals_are_those_whose_last_runs_all_failed(tmp_path: Path) -> None:
+    import yaml
+
+    sql = yaml.safe_load((ROOT / "settings" / "datasette.yaml").read_text(encoding="utf-8"))
+    sql = next(iter(sql["databases"].values()))["queries"]["failing_portals"]["sql"]
+    outcomes = {"waf": [{"blocked_reason": "WAF challenge (HTTP 412)", "pages": 1}] * 3,
+                "recovered": [{"pages": 2, "errors": 2}, {"pages": 2, "errors": 2},
+                              {"pages": 5, "section_found": True}],
+                "down": [{"pages": 5, "section_found": True}, {"pages": 2, "errors": 2}, {"pages": 2, "errors": 2},
+                         {"pages": 3, "section_found": False}]}
+    with Archive(tmp_path / "a.db") as archive:
+        for n in range(4):
+            run = archive.begin_run("crawl")
+            archive.finish_run(run, {"portals": {p: o[n] for p, o in outcomes.items() if n < len(o)}, "totals": {}})
+        rows = archive.db.execute(sql, {"runs": ""}).fetchall()
+        assert sorted((r[0], r[3]) for r in rows) == [("down", "no_section, failed, failed"),
+                                                        ("waf", "blocked, blocked, blocked")]
+        assert [r[0] for r in archive.db.execute(sql, {"runs": "4"})] == []  # down was ok four runs ago
