@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from crawler.cli_schedule import schedule as schedule_command
 from parsers.errors import NianbaoError
 
 
@@ -37,6 +38,9 @@ def _one_line(error: BaseException) -> str:
 def cli() -> None:
     """nianbao: the archive of Chinese local governments' annual reports on open government
     information (政府信息公开工作年度报告, 年报)."""
+
+
+cli.add_command(schedule_command)
 
 
 @cli.command()
@@ -118,10 +122,12 @@ def reprocess(db: str, workers: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 def stats(db: str, as_json: bool) -> None:
     """Coverage and health: portals, reports per province and year, missing years per portal,
-    spam-affected reports, fetch errors, last runs.
+    spam-affected reports, fetch errors, the last runs, and portals whose last 3 crawls all
+    failed (blocked, only errors, or no 年报 section found).
 
     Example: nianbao stats --db nianbao.db --json
     """
+    from archive.stats import format_text
     from archive.stats import stats as describe
 
     with _open_archive(db) as archive:
@@ -129,13 +135,7 @@ def stats(db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
-    for key, value in found.items():
-        if isinstance(value, dict | list):
-            click.echo(f"{key}:")
-            for line in json.dumps(value, ensure_ascii=False, indent=2).splitlines()[1:-1]:
-                click.echo("  " + line)
-        else:
-            click.echo(f"{key}: {value}")
+    click.echo(format_text(found))
 
 
 @cli.command()
