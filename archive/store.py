@@ -234,13 +234,14 @@ class Archive:
                   row.get("bytes", 0), finished) for portal_id, row in portals.items()])
 
     def interrupted_run(self) -> dict[str, object] | None:
-        """The last run that did not finish (stopped by Ctrl-C, killed, or its machine rebooted),
-        or None. A run still ``running`` counts only when its process, on this machine, is gone."""
+        """The last crawl on one machine that did not finish (stopped by Ctrl-C, killed, or its
+        machine rebooted), or None. A run still ``running`` counts only when its process, on this
+        machine, is gone. (A distributed run, ``dispatch``, is finished by its workers' retries.)"""
         import socket
 
         for run_id, started_at, status, host, options in self.db.conn.execute(
-                "SELECT id, started_at, status, host, options FROM crawl_runs WHERE finished_at IS NULL "
-                "OR status = 'interrupted' ORDER BY id DESC"):
+                "SELECT id, started_at, status, host, options FROM crawl_runs WHERE (finished_at IS NULL "
+                "OR status = 'interrupted') AND command IN ('crawl', 'demo') ORDER BY id DESC"):
             if status == "running":
                 name, _, pid = (host or "").rpartition(":")
                 if name != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
