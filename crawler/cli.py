@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from crawler.cli_distributed import dispatch, ingest, worker
 from crawler.cli_schedule import schedule as schedule_command
 from parsers.errors import NianbaoError
 
@@ -40,7 +41,8 @@ def cli() -> None:
     information (政府信息公开工作年度报告, 年报)."""
 
 
-cli.add_command(schedule_command)
+for _verb in (schedule_command, dispatch, worker, ingest):  # defined in their own modules
+    cli.add_command(_verb)
 
 
 @cli.command()

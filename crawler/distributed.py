@@ -202,7 +202,7 @@ def crawl_shard(payload: dict[str, Any]) -> dict[str, Any]:
     process.crawl(crawler, portals=portals, max_pages=payload.get("max_pages"), memory=memory)
     process.start()
     pipeline = getattr(crawler, "nianbao_pipeline", None)
-    reason = getattr(pipeline, "close_reason", None)
+    reason = getattr(pipeline, "failed", None) or getattr(pipeline, "close_reason", None)
     if pipeline is None or reason != "finished":
         raise NianbaoError(f"the shard's crawl stopped early ({reason or 'never opened'})",
                            f"run {payload['run_id']} shard {payload['shard']}", "RQ retries it")

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 TALLIES = ("pages", "list_pages", "reports", "attachments", "errors", "blocked", "not_modified", "bytes")
 STREAM_BOUND = 2000  # entries waiting for the ingest before workers hold back
 _WAIT = 0.2  # seconds between looks at the stream's length while it is over the bound
+_ATTEMPTS = 8  # sends of one page while Redis does not answer (backing off 1, 2, … 30 s: about 2 minutes)
 
 
 class RedisPipeline:
@@ -49,6 +50,9 @@ class RedisPipeline:
         self.client: Any = None  # redis.asyncio.Redis, made on the reactor's asyncio loop
         self.length = 0  # the stream's length after our last XADD
         self.close_reason: str | None = None
+        self.failed: str | None = None  # why pages could not be sent (the shard then fails)
+        self.lock = asyncio.Lock()
+        self.closing: asyncio.Future | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisPipeline:
@@ -95,13 +99,30 @@ class RedisPipeline:
         return item
 
     async def _send(self, data: bytes) -> None:
-        while self.length > self.bound:  # the ingest is behind: wait for it to catch up
-            await asyncio.sleep(_WAIT)
-            self.length = await self.client.xlen(self.stream)
-        async with self.client.pipeline(transaction=False) as pipe:
-            pipe.xadd(self.stream, {"m": data})
-            pipe.xlen(self.stream)
-            _, self.length = await pipe.execute()
+        """One page to the stream, one at a time (Scrapy processes several items at once: without
+        the lock each would take a connection of its own, and the pool refuses the ninth). Redis
+        gone for a moment is waited for; gone for good, the page is not dropped silently: the
+        crawl stops, and the shard fails and is retried by RQ."""
+        import redis
+
+        async with self.lock:
+            for attempt in range(_ATTEMPTS):
+                try:
+                    while self.length > self.bound:  # the ingest is behind: wait for it to catch up
+                        await asyncio.sleep(_WAIT)
+                        self.length = await self.client.xlen(self.stream)
+                    async with self.client.pipeline(transaction=False) as pipe:
+                        pipe.xadd(self.stream, {"m": data})
+                        pipe.xlen(self.stream)
+                        _, self.length = await pipe.execute()
+                    return
+                except (redis.ConnectionError, redis.TimeoutError) as error:
+                    if attempt == _ATTEMPTS - 1:
+                        self.failed = f"Redis unreachable: {error}"
+                        closing = self.crawler.engine.close_spider_async(reason="redis_unavailable")
+                        self.closing = asyncio.ensure_future(closing)
+                        raise
+                    await asyncio.sleep(min(2 ** attempt, 30))
 
     async def _clean(self, item: Page) -> Cleaned:
         state = self.crawler.spider.states.get(item.fetch.portal_id)

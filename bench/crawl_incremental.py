@@ -1,7 +1,7 @@
 """Incremental-crawl benchmark: a full crawl of the benchmark farm, then incremental crawls of the
 unchanged farm; what each moved over the wire and how long it took.
 
-Run by hand:  .venv/bin/python bench/incremental.py [--portals 300] [--latency 0.05]
+Run by hand:  .venv/bin/python bench/crawl_incremental.py [--portals 300] [--latency 0.05]
 
 The farm is ``python -m crawler.farm_gen bench`` (see bench/crawl.py), whose pages carry ETag and
 Last-Modified and answer conditional requests with 304, as a static portal behind nginx does.
