@@ -325,3 +325,30 @@ def test_the_farm_answers_conditional_requests_as_rfc_9110_says() -> None:
     assert conditional(page, 1_700_000_000, '"other"', modified).status == 200  # If-None-Match decides
     assert conditional(page, 1_700_000_000, None, "not a date").status == 200
     assert conditional(page, 1_700_000_000, etag, None).body == b""
+
+
+def test_a_list_page_whose_items_are_all_known_still_leads_to_the_next_page() -> None:
+    """A pager that links only the next page: page 2's reports are known and skipped by an
+    incremental crawl, and page 3 (where a new report may be) must still be walked."""
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.incremental import Known, Memory
+    from crawler.registry import Portal
+    from crawler.spiders.portals import PortalSpider
+
+    base = "http://www.example.gov.cn/xxgk/ndbg/"
+    items = [f"{base}t2024{n}.html" for n in range(3)]
+    known = {url: Known("x", "detail", True, '"e"', None, "s", "2099-01-01T00:00:00+00:00") for url in items}
+    spider = PortalSpider([Portal("x", "某县人民政府", "http://www.example.gov.cn/", "640324", ())],
+                          memory=Memory(known, conditional=True, skip_since="2026-01-01T00:00:00+00:00"))
+    links = "".join(f'<li><a href="{u}">某县{2021 - n}年政府信息公开工作年度报告</a><span>2022-01-2{n}</span></li>'
+                    for n, u in enumerate(items))
+    body = (f"<html><head><title>政府信息公开年报</title></head><body><ul>{links}</ul>"
+            f'<div class="page"><a href="{base}index_1.html">上一页</a> <a href="{base}index_3.html">下一页</a>'
+            "</div></body></html>").encode()
+    request = Request(f"{base}index_2.html", meta={"portal": "x", "role": "section", "section": base, "paged": True})
+    spider.states["x"].pending = 1
+    out = list(spider.parse_page(HtmlResponse(request.url, body=body, request=request)))
+    asked = [r.url for r in out if isinstance(r, Request)]
+    assert f"{base}index_3.html" in asked
+    assert not set(items) & set(asked) and spider.states["x"].skipped == 3

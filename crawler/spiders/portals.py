@@ -57,6 +57,7 @@ class PortalState:
     list_pages: int = 0
     robots_skipped: int = 0
     skipped: int = 0  # known report pages not asked again (incremental or resumed crawl)
+    met: int = 0  # report pages and attachments met for the first time in this crawl (asked or skipped)
     pending: int = 0  # requests made and not yet answered
     finished: bool = False
 
@@ -143,6 +144,8 @@ class PortalSpider(scrapy.Spider):
             state.truncated = True
             return None
         state.seen.add(key)
+        if role in ("detail", "attachment"):
+            state.met += 1
         meta = {"portal": state.portal.id, "role": role, **meta}
         if call is not None and call.form is not None:
             request = FormRequest(url, formdata=call.form, callback=self.parse_list_call, errback=self.failed,
@@ -321,14 +324,14 @@ class PortalSpider(scrapy.Spider):
         if root is None:
             return
         found = discover.links(root, response.url)
-        out = list(self._walk_links(response, root, found, text, role, state))
-        yield from out
+        met = state.met
+        yield from self._walk_links(response, root, found, text, role, state)
         if role != "section":
             return
         # a list page reached through a pager that brought no new item ends the walk (a 下一页
-        # repeating the last page, or a page past the end that shows an empty list)
-        fresh = not response.meta.get("paged") or any(r.meta["role"] in ("detail", "attachment") for r in out)
-        if fresh:
+        # repeating the last page, or a page past the end that shows an empty list); an item an
+        # incremental or resumed crawl skips (known) is new to this walk all the same
+        if not response.meta.get("paged") or state.met > met:
             for url in pagers.next_pages(root, text, response.url, found):
                 request = self._request(state, url, "section", section=response.meta.get("section"), paged=True)
                 if request is not None:
