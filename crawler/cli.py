@@ -17,6 +17,9 @@ from crawler.cli_distributed import dispatch, ingest, worker
 from crawler.cli_schedule import schedule as schedule_command
 from parsers.errors import NianbaoError
 
+# errors of an archive file that SQLite cannot use, and of a Redis that fails mid-way: one line too
+_FOREIGN = ("sqlite3", "redis.exceptions")
+
 
 class _Group(click.Group):
     """Turns our errors into one line on stderr for every verb."""
@@ -24,8 +27,10 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (NianbaoError, OSError) as error:
-            raise click.ClickException(_one_line(error)) from None
+        except Exception as error:
+            if isinstance(error, NianbaoError | OSError) or type(error).__module__ in _FOREIGN:
+                raise click.ClickException(_one_line(error)) from None
+            raise
 
 
 def _one_line(error: BaseException) -> str:

@@ -69,12 +69,23 @@ class Memory:
             return REPLAY if known.cover and known.sha256 else SKIP
         if not self.conditional or not (known.etag or known.last_modified):
             return {}
+        if role in NAVIGATION:
+            # a list page is walked from its stored body after a 304: only an ETag (the bytes'
+            # identity) is trusted for that; a CMS's Last-Modified is often its template's date,
+            # and a 304 to it would hide new reports for good
+            return {"If-None-Match": known.etag} if known.etag else {}
         headers = {}
         if known.etag:
             headers["If-None-Match"] = known.etag
         if known.last_modified:
             headers["If-Modified-Since"] = known.last_modified
         return headers
+
+    def walks(self, url: str, role: str) -> bool:
+        """Whether a 304 for this page is walked from its stored body: a navigation page (its
+        links lead on) or a cover page (its attachments); a report page's 304 ends there."""
+        known = self.known.get(url)
+        return role in NAVIGATION or bool(known and known.cover)
 
     def stored(self, url: str) -> bytes | None:
         """The body of ``url``'s last full response (for a 304), or None when it is not kept."""
@@ -114,7 +125,7 @@ class Memory:
             if wanted is not None and k.portal_id not in wanted:
                 continue
             rows.append([url, k.portal_id, k.role, k.ok, k.etag, k.last_modified, k.sha256, k.last_checked, k.cover])
-            needed = k.cover or (self.conditional and k.role in NAVIGATION and (k.etag or k.last_modified))
+            needed = k.cover or (self.conditional and k.role in NAVIGATION and k.etag)
             if store is not None and needed and k.ok and k.sha256 and k.sha256 not in bodies:
                 packed = store(k.sha256)
                 if packed is not None:

@@ -27,7 +27,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from archive.store import Archive, DuplicateItem, pack_body
+from archive.pages import store_page
+from archive.store import Archive, DuplicateItem
 from crawler.distributed import RUNS, STREAM, job_id, run_key
 from crawler.messages import BadMessage, PageMessage, unpack
 from parsers.errors import NianbaoError
@@ -157,44 +158,15 @@ class Ingest:
         return tallies, done
 
     def _store(self, entry_id: str, m: PageMessage, tallies: Counter) -> None:
-        """One page, as :class:`crawler.pipeline.ArchivePipeline` stores it."""
-        portal_id = m.fetch.portal_id or ""
-
-        def count(key: str, value: int = 1) -> None:
-            tallies[(m.run_id, portal_id, key)] += value
-
-        if m.not_modified:
-            self.archive.note_not_modified(m.fetch.url)
-            count("not_modified")
-            return
-        packed = pack_body(m.fetch.body) if m.fetch.body else None
+        """One page, as :class:`crawler.pipeline.ArchivePipeline` stores it (:func:`archive.pages.store_page`)."""
         try:
-            fetch_id = self.archive.store_fetch(m.fetch, m.run_id, m.error, packed, role=m.role, context=m.context,
-                                                item_id=entry_id)
+            counted = store_page(self.archive, m, m.run_id, clean_error=m.clean_error,
+                                 item_id=None if m.not_modified else entry_id)
         except DuplicateItem:
             return  # stored by an ingest killed before it acknowledged the entry
-        count("pages")
-        count("bytes", len(m.fetch.body))
-        if m.role in ("section", "list_call") and not m.error:
-            count("list_pages")
-        if m.blocked:
-            count("blocked")
-        elif m.error:
-            count("errors")
-        elif m.clean_error:
-            self.archive.note_fetch_error(fetch_id, m.clean_error)
-            count("errors")
-        if m.report is not None:
-            stored = self.archive.store_report(m.report, fetch_id, portal_id or None, m.prepared)
-            count("reports")
-            count(stored.status)
-            if m.role == "attachment":
-                count("attachments")
-            for url in m.redirects:
-                self.archive.add_source(stored.report_id, url, portal_id or None, fetch_id)
-        # last: a URL in url_state is done
-        self.archive.note_url(m.fetch.url, portal_id or None, m.role, fetch_id, m.fetch.status,
-                              not (m.error or m.blocked), m.fetch.headers, packed[0] if packed else None)
+        portal_id = m.fetch.portal_id or ""
+        for key, value in counted.items():
+            tallies[(m.run_id, portal_id, key)] += value
 
     # --- closing runs ----------------------------------------------------------------------------------
     def finish_runs(self) -> list[int]:

@@ -1,12 +1,10 @@
-"""The archive writer of a crawl: every :class:`crawler.items.Page` becomes a row of ``fetches``
-(its raw body kept once per digest); a detail page or attachment is cleaned in a worker process
-(:mod:`archive.cleaning`, ``NIANBAO_CLEAN_WORKERS``, default one per core) and its report, if it
-is one, goes through :meth:`archive.store.Archive.store_report` — the same single writer path as
-``reprocess``. All writes happen on the reactor's thread, one at a time.
-
-After a response is stored and its report made, the URL's ``url_state`` row is written (its
-validators, digest and time): what an incremental crawl re-checks and a resumed one skips. A 304
-(``Page.not_modified``) only updates that row.
+"""The archive writer of a crawl: a detail page or attachment is cleaned in a worker process
+(:mod:`archive.cleaning`, ``NIANBAO_CLEAN_WORKERS``, default one per core), then every
+:class:`crawler.items.Page` is stored by :func:`archive.pages.store_page` — its response in
+``fetches`` (the raw body kept once per digest), its report through
+:meth:`archive.store.Archive.store_report` (the single writer path ``reprocess`` and ``ingest``
+use too), last its URL's ``url_state`` row (what an incremental crawl re-checks and a resumed one
+skips; a 304 updates that row only). All writes happen on the reactor's thread, one at a time.
 
 It also keeps the per-portal tallies that the progress lines and the end-of-crawl summary show,
 and records the run in ``crawl_runs`` (``interrupted`` when Scrapy closed the spider early, e.g.
@@ -25,7 +23,8 @@ from typing import Any
 from scrapy import signals
 
 from archive.cleaning import Cleaned, clean_page
-from archive.store import Archive, pack_body
+from archive.pages import store_page
+from archive.store import Archive
 from crawler.items import Page
 
 TALLIES = ("pages", "list_pages", "reports", "new", "updated", "unchanged", "duplicate", "near_duplicate",
@@ -76,42 +75,13 @@ class ArchivePipeline:
 
     async def process_item(self, item: Page) -> Page:
         assert self.archive is not None
-        portal_id = item.fetch.portal_id or ""
-        tally = self.tallies.setdefault(portal_id, Counter())
-        if item.not_modified:
-            self.archive.note_not_modified(item.fetch.url)
-            tally["not_modified"] += 1
-            return item
-        packed = pack_body(item.fetch.body) if item.fetch.body else None
-        fetch_id = self.archive.store_fetch(item.fetch, self.run_id, item.error, packed, role=item.role,
-                                            context=item.context)
-        tally["pages"] += 1
-        tally["bytes"] += len(item.fetch.body)
-        if item.role in ("section", "list_call") and not item.error:
-            tally["list_pages"] += 1
-        if item.blocked:
-            tally["blocked"] += 1
-        elif item.error:
-            tally["errors"] += 1
-        elif item.role in ("detail", "attachment") and item.report is None and not self.defer:
+        clean_error = None
+        if (item.role in ("detail", "attachment") and item.report is None and not self.defer
+                and not (item.not_modified or item.error or item.blocked)):
             cleaned = await self._clean(item)
-            if cleaned.error:
-                self.archive.note_fetch_error(fetch_id, cleaned.error)
-                tally["errors"] += 1
-            item.report = cleaned.report
-            item.prepared = cleaned.prepared
-        if item.report is not None:
-            stored = self.archive.store_report(item.report, fetch_id, portal_id, item.prepared)
-            tally["reports"] += 1
-            tally[stored.status] += 1
-            if item.role == "attachment":
-                tally["attachments"] += 1
-            for url in item.redirects:
-                self.archive.add_source(stored.report_id, url, portal_id, fetch_id)
-        # last: a URL in url_state is done (a crawl killed before this line fetches it again)
-        self.archive.note_url(item.fetch.url, portal_id or None, item.role, fetch_id, item.fetch.status,
-                              not (item.error or item.blocked), item.fetch.headers, packed[0] if packed else None,
-                              bool(item.context and item.context.get("cover")))
+            item.report, item.prepared, clean_error = cleaned.report, cleaned.prepared, cleaned.error
+        tally = self.tallies.setdefault(item.fetch.portal_id or "", Counter())
+        tally.update(store_page(self.archive, item, self.run_id, clean_error=clean_error))
         return item
 
     async def _clean(self, item: Page) -> Cleaned:

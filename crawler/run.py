@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.registry import Portal
+from parsers.errors import NianbaoError
 
 
 def settings(db: str, *, local: bool = False, command: str = "crawl", extra: dict[str, Any] | None = None) -> Any:
@@ -36,18 +37,43 @@ def crawl(portals: list[Portal], db: str, *, max_pages: int | None = None, local
     from crawler.middlewares import offline_public_suffixes
     from crawler.spiders.portals import PortalSpider
 
+    _check_archive(db)  # an unusable file is a one-line error here, not a traceback inside the reactor
     offline_public_suffixes()
     extra = {"NIANBAO_INCREMENTAL": incremental, "NIANBAO_DEFER_CLEANING": defer_cleaning, **(extra or {})}
     if recheck_days is not None:
         extra["NIANBAO_RECHECK_DAYS"] = recheck_days
     if resume:
         extra.update(_resume(db))
-    process = CrawlerProcess(settings(db, local=local, command=command, extra=extra))
+    options = settings(db, local=local, command=command, extra=extra)
+    memory = _memory(options, [p.id for p in portals])
+    process = CrawlerProcess(options)
     crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, portals=portals, max_pages=max_pages)
+    process.crawl(crawler, portals=portals, max_pages=max_pages, memory=memory)
     process.start()
     pipeline = getattr(crawler, "nianbao_pipeline", None)
-    return pipeline.summary() if pipeline is not None else {"portals": {}, "totals": {}}
+    if pipeline is None or pipeline.run_id is None:
+        raise NianbaoError("the crawl did not start (see the errors above)", db, "check the archive and the settings")
+    return pipeline.summary()
+
+
+def _check_archive(db: str) -> None:
+    import sqlite3
+
+    from archive.store import Archive
+
+    try:
+        with Archive(db):
+            pass
+    except sqlite3.Error as error:
+        raise NianbaoError(f"not an archive nianbao can open ({error})", db, "give another --db") from None
+
+
+def _memory(options: Any, portal_ids: list[str]) -> Any:
+    """The memory of earlier crawls that an incremental or resumed crawl needs (None for a plain
+    one), read from the archive before the crawl starts."""
+    from crawler.spiders.portals import memory_from_settings
+
+    return memory_from_settings(options, portal_ids)
 
 
 def _resume(db: str) -> dict[str, Any]:
@@ -55,7 +81,6 @@ def _resume(db: str) -> dict[str, Any]:
     from pathlib import Path
 
     from archive.store import Archive
-    from parsers.errors import NianbaoError
 
     if not Path(db).exists():
         raise NianbaoError("nothing to resume: no archive here", db, "start a crawl with `nianbao crawl --db …`")
@@ -64,7 +89,9 @@ def _resume(db: str) -> dict[str, Any]:
     if interrupted is None:
         raise NianbaoError("nothing to resume: every crawl of this archive finished (or is still running)", db,
                            "run `nianbao crawl --incremental` to look for new reports")
-    return {"NIANBAO_SKIP_SINCE": interrupted["started_at"], "NIANBAO_RESUMES": interrupted["id"]}
+    # a resumed run that was itself stopped: what the run it resumed had stored is done too
+    since = min(filter(None, (interrupted["started_at"], interrupted["options"].get("skip_since"))))
+    return {"NIANBAO_SKIP_SINCE": since, "NIANBAO_RESUMES": interrupted["id"]}
 
 
 def format_summary(summary: dict[str, Any]) -> str:

@@ -285,7 +285,10 @@ def test_memory_plans_each_known_url() -> None:
     assert memory.plan("http://a/new-ok", "detail") is SKIP  # checked within the interval
     assert memory.plan("http://a/old", "detail") == {"If-None-Match": '"e2"'}
     assert memory.plan("http://a/failed", "detail") == {}  # failed last time: asked in full
-    assert memory.plan("http://a/list", "section") == {"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}
+    assert memory.plan("http://a/list", "section") == {}  # a list page's 304 is trusted to an ETag only
+    assert memory.plan("http://a/old", "section") == {"If-None-Match": '"e2"'}
+    assert memory.walks("http://a/list", "section") and memory.walks("http://a/cover", "detail")
+    assert not memory.walks("http://a/old", "detail")
     assert memory.plan("http://a/cover", "detail") == REPLAY  # its attachments are still walked
     plain = _memory(conditional=False, skip_since="2026-11-01T00:00:00+00:00")  # --resume alone
     assert plain.plan("http://a/old", "detail") == {} and plain.plan("http://a/new-ok", "detail") is SKIP
@@ -298,6 +301,8 @@ def test_a_job_payload_carries_one_shards_urls_and_the_pages_it_may_replay() -> 
 
     memory = _memory(conditional=True, skip_since="2026-11-01T00:00:00+00:00")
     bodies = {"s3": ("zlib", zlib.compress(b"<html>list</html>")), "s4": ("zlib", zlib.compress(b"<html>c</html>"))}
+    memory.known["http://a/list"] = memory.known["http://a/list"].__class__(
+        "a", "section", True, '"e3"', None, "s3", "2026-11-20T00:00:00+00:00")
     payload = memory.to_payload(["a"], store=bodies.get)
     import msgpack
 
@@ -352,3 +357,13 @@ def test_a_list_page_whose_items_are_all_known_still_leads_to_the_next_page() ->
     asked = [r.url for r in out if isinstance(r, Request)]
     assert f"{base}index_3.html" in asked
     assert not set(items) & set(asked) and spider.states["x"].skipped == 3
+
+
+@pytest.mark.parametrize("flags", [(), ("--incremental",), ("--resume",)])
+def test_an_archive_sqlite_cannot_open_is_a_one_line_error(tmp_path: Path, flags: tuple[str, ...]) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database, " * 100)
+    done = _nianbao("crawl", "--db", str(junk), *flags)
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert len(done.stderr.strip().splitlines()) == 1 and str(junk) in done.stderr
+    assert junk.read_bytes() == b"this is not a database, " * 100

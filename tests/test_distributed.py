@@ -75,8 +75,8 @@ def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         os.killpg(process.pid, sig)
         try:
             process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        except subprocess.TimeoutExpired:  # a worker still in a job: its work horse too (its own group)
+            _kill_machine(process)
             process.wait()
 
 

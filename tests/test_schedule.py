@@ -191,12 +191,13 @@ def test_cron_install_adds_one_line_and_a_second_install_replaces_it(tmp_path: P
     db = tmp_path / "c.db"
     other = "17 5 * * * true # somebody else's job\n"
     subprocess.run([user_crontab, "-"], input=other, text=True, check=True)
-    _schedule("--db", str(db), "--install", "--at", "02:00")
-    printed = _schedule("--db", str(db), "--every", "hourly", "--at", "00:45")
-    _schedule("--db", str(db), "--install", "--every", "hourly", "--at", "00:45")
+    # 31 February: the lines installed in the real crontab never fire, even if the test dies before it restores it
+    _schedule("--db", str(db), "--install", "--every", "0 2 31 2 *")
+    printed = _schedule("--db", str(db), "--every", "45 3 31 2 *")
+    _schedule("--db", str(db), "--install", "--every", "45 3 31 2 *")
     installed = subprocess.run([user_crontab, "-l"], capture_output=True, text=True, check=True).stdout
     ours = [x for x in installed.splitlines() if x.endswith(marker(db))]
-    assert len(ours) == 1 and ours[0].startswith("45 * * * * ")
+    assert len(ours) == 1 and ours[0].startswith("45 3 31 2 * ")
     assert ours[0] in printed.splitlines()  # what was printed is what was installed
     assert "somebody else's job" in installed
 

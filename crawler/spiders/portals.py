@@ -69,7 +69,7 @@ class PortalState:
 _META = ("portal", "role", "section", "hop", "unit", "context", "call", "paged")  # what a request carries
 
 
-def _memory(settings: Any, portal_ids: list[str]) -> Memory | None:
+def memory_from_settings(settings: Any, portal_ids: list[str]) -> Memory | None:
     """The memory of earlier crawls an incremental (``NIANBAO_INCREMENTAL``, re-checking report
     pages every ``NIANBAO_RECHECK_DAYS``) or resumed (``NIANBAO_SKIP_SINCE``) crawl needs, from the
     archive it writes to; None for a plain crawl."""
@@ -186,6 +186,8 @@ class PortalSpider(scrapy.Spider):
         emit = not response.meta.get("replay")
         if page.not_modified:
             yield page  # the pipeline records the check
+            if self.memory is not None and not self.memory.walks(page.fetch.url, role):
+                return  # a report page unchanged: nothing to walk
             stored = self._stored(response, state)
             if not isinstance(stored, Response):
                 yield from stored
@@ -237,8 +239,10 @@ class PortalSpider(scrapy.Spider):
 
     def _stored(self, response: Response, state: PortalState) -> Response | list[Request]:
         """A 304's page as its stored body, to walk; or, when that body is not kept, the request
-        again without its conditions (counted as one more pending request of the portal)."""
-        body = self.memory.stored(response.request.url) if self.memory is not None else None
+        again without its conditions (counted as one more pending request of the portal). The
+        body is the one stored for the URL asked (before any redirect), whose validators were sent."""
+        asked = (response.meta.get("redirect_urls") or [response.request.url])[0]
+        body = self.memory.stored(asked) if self.memory is not None else None
         if body is not None:
             return response.replace(status=200, body=body)
         headers = response.request.headers.copy()
@@ -247,7 +251,7 @@ class PortalSpider(scrapy.Spider):
         meta = {k: v for k, v in response.meta.items() if k in _META}
         state.requested += 1
         state.pending += 1
-        return [response.request.replace(headers=headers, meta=meta, dont_filter=True)]
+        return [response.request.replace(url=asked, headers=headers, meta=meta, dont_filter=True)]
 
     def failed(self, failure: Failure) -> Iterator[Page]:
         request = failure.request  # type: ignore[attr-defined]
@@ -285,8 +289,8 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
-        if spider.memory is None:
-            spider.memory = _memory(crawler.settings, list(spider.states))
+        if spider.memory is None:  # run by Scrapy's own command line or scrapyd
+            spider.memory = memory_from_settings(crawler.settings, list(spider.states))
         return spider
 
     # --- helpers ----------------------------------------------------------------------------------
