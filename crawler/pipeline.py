@@ -33,30 +33,79 @@ OPTIONS = ("NIANBAO_INCREMENTAL", "NIANBAO_RECHECK_DAYS", "NIANBAO_SKIP_SINCE", 
            "NIANBAO_DEFER_CLEANING")  # the settings a run is recorded with
 
 
-class ArchivePipeline:
+class CrawlPipeline:
+    """What the crawl's two pipelines share (this module's, and a distributed worker's
+    :class:`crawler.redis_pipeline.RedisPipeline`): the cleaning processes, the per-portal tallies
+    the progress lines read, and the summary per portal."""
+
+    TALLIES = TALLIES
+
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.path = crawler.settings.get("NIANBAO_DB")
-        self.command = crawler.settings.get("NIANBAO_COMMAND", "crawl")
-        self.archive: Archive | None = None
-        self.run_id: int | None = None
         self.tallies: dict[str, Counter[str]] = {}
         self.pool: Executor | None = None
-        # fetch only: reports are made later by `nianbao reprocess` from the stored responses, with
-        # their role and listing (a national crawl's fetchers need not spend their CPU on cleaning)
-        self.defer = crawler.settings.getbool("NIANBAO_DEFER_CLEANING")
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ArchivePipeline:
+    def from_crawler(cls, crawler: Any) -> CrawlPipeline:
         pipeline = cls(crawler)
         crawler.nianbao_pipeline = pipeline  # the progress extension reads the tallies
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self) -> None:
-        workers = self.crawler.settings.getint("NIANBAO_CLEAN_WORKERS", 0) or os.cpu_count() or 1
-        if not self.defer:  # spawn, not fork: the crawler process runs threads (DNS, the reactor's pool)
+    def _open(self, clean: bool = True) -> None:
+        """The cleaning processes (spawned, not forked: the crawler process runs threads — DNS,
+        the reactor's pool) and a tally per portal."""
+        if clean:
+            workers = self.crawler.settings.getint("NIANBAO_CLEAN_WORKERS", 0) or os.cpu_count() or 1
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        for portal_id in self.crawler.spider.states:
+            self.tallies[portal_id] = Counter(dict.fromkeys(self.TALLIES, 0))
+
+    async def _clean(self, item: Page) -> Cleaned:
+        state = self.crawler.spider.states.get(item.fetch.portal_id)
+        region = state.portal.region_code if state is not None else None
+        args = (item.fetch.body, item.fetch.final_url or item.fetch.url, item.fetch.headers.get("Content-Type"),
+                region, item.context)
+        assert self.pool is not None
+        return await asyncio.wrap_future(self.pool.submit(clean_page, *args))
+
+    def _close_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+    def spider_closed(self, reason: str) -> None:
+        """Scrapy's signal, after the pipelines closed (``reason``: ``finished`` unless stopped early)."""
+
+    def summary(self) -> dict[str, Any]:
+        """Per portal: section found?, list pages, reports new/updated/unchanged, attachments,
+        blocked, errors, 304s, skipped (what ``crawl_runs.stats`` keeps and the CLI prints)."""
+        portals = {}
+        for portal_id, state in self.crawler.spider.states.items():
+            tally = self.tallies.get(portal_id, Counter())
+            portals[portal_id] = {
+                "section_found": bool(state.sections), "sections": len(state.sections),
+                **{k: tally.get(k, 0) for k in self.TALLIES}, "blocked_reason": state.blocked,
+                "truncated": state.truncated, "robots_skipped": state.robots_skipped, "skipped": state.skipped,
+            }
+        totals: Counter[str] = Counter()
+        for row in portals.values():
+            totals.update({k: v for k, v in row.items() if isinstance(v, int) and not isinstance(v, bool)})
+        return {"portals": portals, "totals": dict(totals)}
+
+
+class ArchivePipeline(CrawlPipeline):
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.path = crawler.settings.get("NIANBAO_DB")
+        self.command = crawler.settings.get("NIANBAO_COMMAND", "crawl")
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        # fetch only: reports are made later by `nianbao reprocess` from the stored responses, with
+        # their role and listing (a national crawl's fetchers need not spend their CPU on cleaning)
+        self.defer = crawler.settings.getbool("NIANBAO_DEFER_CLEANING")
+
+    def open_spider(self) -> None:
+        self._open(clean=not self.defer)
         self.archive = Archive(self.path)
         settings = self.crawler.settings
         options = {name.removeprefix("NIANBAO_").lower(): settings.get(name) for name in OPTIONS
@@ -71,7 +120,6 @@ class ArchivePipeline:
         for state in self.crawler.spider.states.values():
             p = state.portal
             self.archive.store_portal(p.id, p.name, p.home_url, p.region_code, p.kind)
-            self.tallies[p.id] = Counter(dict.fromkeys(TALLIES, 0))
 
     async def process_item(self, item: Page) -> Page:
         assert self.archive is not None
@@ -84,17 +132,8 @@ class ArchivePipeline:
         tally.update(store_page(self.archive, item, self.run_id, clean_error=clean_error))
         return item
 
-    async def _clean(self, item: Page) -> Cleaned:
-        state = self.crawler.spider.states.get(item.fetch.portal_id)
-        region = state.portal.region_code if state is not None else None
-        args = (item.fetch.body, item.fetch.final_url or item.fetch.url, item.fetch.headers.get("Content-Type"),
-                region, item.context)
-        assert self.pool is not None
-        return await asyncio.wrap_future(self.pool.submit(clean_page, *args))
-
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
+        self._close_pool()
 
     def spider_closed(self, reason: str) -> None:
         """After the pipelines closed: the run's record, ``interrupted`` unless the crawl ran to its end."""
@@ -105,17 +144,4 @@ class ArchivePipeline:
         self.archive = None
 
     def summary(self) -> dict[str, Any]:
-        """Per portal: section found?, list pages, reports new/updated/unchanged, attachments,
-        blocked, errors (what ``crawl_runs.stats`` keeps and the CLI prints)."""
-        portals = {}
-        for portal_id, state in self.crawler.spider.states.items():
-            tally = self.tallies.get(portal_id, Counter())
-            portals[portal_id] = {
-                "section_found": bool(state.sections), "sections": len(state.sections),
-                **{k: tally.get(k, 0) for k in TALLIES}, "blocked_reason": state.blocked,
-                "truncated": state.truncated, "robots_skipped": state.robots_skipped, "skipped": state.skipped,
-            }
-        totals = Counter()
-        for row in portals.values():
-            totals.update({k: v for k, v in row.items() if isinstance(v, int) and not isinstance(v, bool)})
-        return {"portals": portals, "totals": dict(totals), "cleaning_deferred": self.defer}
+        return {**super().summary(), "cleaning_deferred": self.defer}

@@ -15,17 +15,12 @@ Each page is one XADD pipelined with an XLEN: one round trip (two commands) per 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 from collections import Counter
-from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from scrapy import signals
-
-from archive.cleaning import Cleaned, clean_page
 from crawler.items import Page
 from crawler.messages import PageMessage, pack_page, pack_shard_done
+from crawler.pipeline import CrawlPipeline
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -36,17 +31,17 @@ _WAIT = 0.2  # seconds between looks at the stream's length while it is over the
 _ATTEMPTS = 8  # sends of one page while Redis does not answer (backing off 1, 2, … 30 s: about 2 minutes)
 
 
-class RedisPipeline:
+class RedisPipeline(CrawlPipeline):
+    TALLIES = TALLIES
+
     def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
         settings = crawler.settings
-        self.crawler = crawler
         self.url = settings.get("NIANBAO_REDIS")
         self.stream = settings.get("NIANBAO_STREAM", "nianbao:items")
         self.run_id = settings.getint("NIANBAO_RUN_ID")
         self.shard = settings.getint("NIANBAO_SHARD")
         self.bound = settings.getint("NIANBAO_STREAM_BOUND", STREAM_BOUND)
-        self.tallies: dict[str, Counter[str]] = {}  # read by crawler.progress
-        self.pool: Executor | None = None
         self.client: Any = None  # redis.asyncio.Redis, made on the reactor's asyncio loop
         self.length = 0  # the stream's length after our last XADD
         self.close_reason: str | None = None
@@ -54,22 +49,11 @@ class RedisPipeline:
         self.lock = asyncio.Lock()
         self.closing: asyncio.Future | None = None
 
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> RedisPipeline:
-        pipeline = cls(crawler)
-        crawler.nianbao_pipeline = pipeline  # the progress extension and crawl_shard read it
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
-        return pipeline
-
     def open_spider(self) -> None:
         import redis.asyncio
 
-        workers = self.crawler.settings.getint("NIANBAO_CLEAN_WORKERS", 0) or os.cpu_count() or 1
-        # spawn, not fork: the crawler process runs threads (DNS, the reactor's pool)
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self._open()
         self.client = redis.asyncio.Redis.from_url(self.url)
-        for portal_id in self.crawler.spider.states:
-            self.tallies[portal_id] = Counter(dict.fromkeys(TALLIES, 0))
 
     async def process_item(self, item: Page) -> Page:
         portal_id = item.fetch.portal_id or ""
@@ -124,38 +108,13 @@ class RedisPipeline:
                         raise
                     await asyncio.sleep(min(2 ** attempt, 30))
 
-    async def _clean(self, item: Page) -> Cleaned:
-        state = self.crawler.spider.states.get(item.fetch.portal_id)
-        region = state.portal.region_code if state is not None else None
-        args = (item.fetch.body, item.fetch.final_url or item.fetch.url, item.fetch.headers.get("Content-Type"),
-                region, item.context)
-        assert self.pool is not None
-        return await asyncio.wrap_future(self.pool.submit(clean_page, *args))
-
     async def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
+        self._close_pool()
         if self.client is not None:
             await self.client.aclose()
 
     def spider_closed(self, reason: str) -> None:
         self.close_reason = reason
-
-    def summary(self) -> dict[str, Any]:
-        """Per portal, what the worker knows (the archive's own counts — new, updated,
-        duplicates — are the ingest's); the same keys as ``ArchivePipeline.summary``."""
-        portals = {}
-        for portal_id, state in self.crawler.spider.states.items():
-            tally = self.tallies.get(portal_id, Counter())
-            portals[portal_id] = {
-                "section_found": bool(state.sections), "sections": len(state.sections),
-                **{k: tally.get(k, 0) for k in TALLIES}, "blocked_reason": state.blocked,
-                "truncated": state.truncated, "robots_skipped": state.robots_skipped, "skipped": state.skipped,
-            }
-        totals: Counter[str] = Counter()
-        for row in portals.values():
-            totals.update({k: v for k, v in row.items() if isinstance(v, int) and not isinstance(v, bool)})
-        return {"portals": portals, "totals": dict(totals)}
 
 
 def send_shard_done(client: Redis, run_id: int, shard: int, summary: dict[str, Any], worker: str,

@@ -146,13 +146,20 @@ _NEW = ("        - {year: 2025, title: 灵山县2025年政府信息公开工作�
         "        - {year: 2024, agency: 灵山县灵城街道办事处}\n")
 
 
-def test_reports_added_between_crawls_are_all_found(tmp_path: Path) -> None:
+def _crawled_lingshan(tmp_path: Path) -> tuple[Path, Path, int]:
+    """A copy of the demo's 灵山 portal crawled once: its folder (to edit), the archive, the port
+    (a farm restarted on it serves the same URLs)."""
     root = tmp_path / "portals"
     shutil.copytree(ROOT / "crawler" / "demo" / "lingshan", root / "lingshan")
     db, port = tmp_path / "a.db", _free_port()
     with Farm([root], port=port) as farm:
         _crawl(farm, db)
-        known = _reports(db)
+    return root, db, port
+
+
+def test_reports_added_between_crawls_are_all_found(tmp_path: Path) -> None:
+    root, db, port = _crawled_lingshan(tmp_path)
+    known = _reports(db)
     # the portal publishes two reports: one on top of the paged county list, one in a township's list
     meta = root / "lingshan" / "portal.yaml"
     text = meta.read_text(encoding="utf-8")
@@ -234,11 +241,7 @@ def test_an_interrupted_crawl_resumes_without_fetching_again_what_it_stored(
 
 
 def test_a_changed_report_page_becomes_a_new_version_when_it_is_re_checked(tmp_path: Path) -> None:
-    root = tmp_path / "portals"
-    shutil.copytree(ROOT / "crawler" / "demo" / "lingshan", root / "lingshan")
-    db, port = tmp_path / "a.db", _free_port()
-    with Farm([root], port=port) as farm:
-        _crawl(farm, db)
+    root, db, port = _crawled_lingshan(tmp_path)
     meta = root / "lingshan" / "portal.yaml"
     text = meta.read_text(encoding="utf-8")
     old = "{year: 2022, title: 灵山县2022年政府信息公开工作年度报告, agency: 灵山县人民政府}"
