@@ -2,9 +2,11 @@
 in the same order for both writers, the crawl's pipeline (:mod:`crawler.pipeline`) and
 ``nianbao ingest`` (:mod:`crawler.ingest`), so the two cannot drift apart.
 
-The URL's ``url_state`` row is written last: a URL found there is done (an incremental crawl
-re-checks it, a resumed one skips it), so a process killed before that line fetches it again.
-A 304 updates that row only.
+A page is one transaction: its response, its report and its URL's ``url_state`` row are stored
+together or not at all. A URL found in ``url_state`` is therefore done (an incremental crawl
+re-checks it, a resumed one skips it); a process killed before the commit fetches it again. A 304
+updates that row only. Should storing the report fail (a bug), the response is still kept, with
+the error, so that nothing fetched is lost and ``reprocess`` can make the report later.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Protocol
 
-from archive.store import Archive, Prepared, pack_body
+from archive.store import Archive, DuplicateItem, Prepared, pack_body
 from parsers.record import Fetch, Report
 
 
@@ -36,14 +38,29 @@ def store_page(archive: Archive, page: CrawledPage, run_id: int | None, *, clean
     stream entry, see :meth:`Archive.store_fetch`); returns what it counts for the run's tallies:
     pages, bytes, list_pages, blocked, errors, not_modified, reports, attachments and the report's
     status (new, updated, unchanged, duplicate, near_duplicate, canonical)."""
+    if page.not_modified:
+        archive.note_not_modified(page.fetch.url)
+        return Counter(not_modified=1)
+    packed = pack_body(page.fetch.body) if page.fetch.body else None
+    try:
+        with archive.batch():
+            return _store(archive, page, run_id, clean_error, item_id, packed)
+    except DuplicateItem:
+        raise
+    except Exception as error:  # whatever failed, the response itself is kept
+        if archive.db.conn.in_transaction:
+            raise  # inside a caller's batch (the ingest's): the caller handles it
+        why = f"not stored as a report: {type(error).__name__}: {error}"[:300]
+        archive.store_fetch(page.fetch, run_id, page.error or why, packed, role=page.role, context=page.context,
+                            item_id=item_id)
+        return Counter(pages=1, errors=1, bytes=len(page.fetch.body))
+
+
+def _store(archive: Archive, page: CrawledPage, run_id: int | None, clean_error: str | None, item_id: str | None,
+           packed: tuple[str, bytes] | None) -> Counter[str]:
     tally: Counter[str] = Counter()
     fetch = page.fetch
     portal_id = fetch.portal_id or None
-    if page.not_modified:
-        archive.note_not_modified(fetch.url)
-        tally["not_modified"] += 1
-        return tally
-    packed = pack_body(fetch.body) if fetch.body else None
     fetch_id = archive.store_fetch(fetch, run_id, page.error, packed, role=page.role, context=page.context,
                                    item_id=item_id)
     tally["pages"] += 1

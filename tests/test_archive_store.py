@@ -347,3 +347,28 @@ def test_an_archive_of_version_9_gets_url_state_from_its_fetches(tmp_path: Path)
             == ('"2"', 1, 1)
         assert rows["http://x/gone.html"]["ok"] == 0
         assert archive.db["crawl_runs"].get(run)["status"] == "finished"
+
+
+def test_a_page_is_stored_whole_or_its_response_alone_with_the_error(tmp_path: Path, monkeypatch) -> None:
+    from archive.pages import store_page
+    from crawler.items import Page
+
+    body = fixture_bytes("trs_lingshan_2017_gbk_spam.html")
+    url = "http://www.lingshan.gov.cn/zwgk/zfxxgknb/201802/t20180213_1234567.html"
+    report = clean(body, CleanOptions(url=url))
+    with Archive(tmp_path / "a.db") as archive:
+        page = Page(Fetch("lingshan", url, 200, {"ETag": '"a"'}, body, datetime.now(UTC)), "detail", report)
+        assert store_page(archive, page, None)["new"] == 1
+        assert archive.db["url_state"].get(url)["etag"] == '"a"'
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("a bug in the writer")
+
+        monkeypatch.setattr(archive, "store_report", broken)
+        other = "http://www.lingshan.gov.cn/other.html"
+        page = Page(Fetch("lingshan", other, 200, {}, body + b" ", datetime.now(UTC)), "detail", report)
+        assert store_page(archive, page, None) == {"pages": 1, "errors": 1, "bytes": len(body) + 1}
+        error = archive.db.execute("SELECT error FROM fetches WHERE url = ?", [other]).fetchone()[0]
+        assert error.startswith("not stored as a report: RuntimeError: a bug in the writer")
+        assert archive.db["url_state"].count_where("url = ?", [other]) == 0  # not done: fetched again next time
+        assert archive.db["reports"].count == 1
