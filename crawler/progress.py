@@ -47,6 +47,9 @@ class Progress:
             for key, value in tally.items():
                 totals[key] = totals.get(key, 0) + value
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        say(f"  … {totals.get('pages', 0)} pages, {totals.get('reports', 0)} reports "
-            f"({totals.get('new', 0)} new), {totals.get('attachments', 0)} attachments, "
-            f"{totals.get('errors', 0)} errors, {totals.get('pages', 0) / elapsed:.1f} pages/s")
+        # a distributed worker does not know which reports are new (the ingest does)
+        new = f" ({totals.get('new', 0)} new)" if "new" in pipeline.TALLIES else ""
+        checked = f", {totals['not_modified']} unchanged (304)" if totals.get("not_modified") else ""
+        say(f"  … {totals.get('pages', 0)} pages, {totals.get('reports', 0)} reports{new}, "
+            f"{totals.get('attachments', 0)} attachments, {totals.get('errors', 0)} errors{checked}, "
+            f"{totals.get('pages', 0) / elapsed:.1f} pages/s")
