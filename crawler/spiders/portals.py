@@ -107,7 +107,8 @@ class PortalSpider(scrapy.Spider):
             if portal:
                 wanted = {i.strip() for i in portal.split(",") if i.strip()}
                 portals = [p for p in portals if p.id in wanted]
-        assert not isinstance(portals, str), "give portals as a registry file: -a registry=FILE"
+        if isinstance(portals, str):  # `-a portals=…` from Scrapy's command line
+            raise ValueError("give the portals as a registry file: -a registry=FILE [-a portal=ID,ID]")
         self.max_pages = int(max_pages) if max_pages is not None else None
         self.memory = memory
         self.states: dict[str, PortalState] = {}
