@@ -17,6 +17,10 @@ from typing import Protocol
 from archive.store import Archive, DuplicateItem, Prepared, pack_body
 from parsers.record import Fetch, Report
 
+# what store_page counts, as a run's summary shows it per portal (the crawl's pipeline and the ingest)
+TALLIES = ("pages", "list_pages", "reports", "new", "updated", "unchanged", "duplicate", "near_duplicate",
+           "canonical", "attachments", "errors", "blocked", "not_modified", "bytes")
+
 
 class CrawledPage(Protocol):
     """What :class:`crawler.items.Page` and :class:`crawler.messages.PageMessage` both carry."""

@@ -84,6 +84,17 @@ def pack_body(body: bytes) -> tuple[str, bytes]:
     return hashlib.sha256(body).hexdigest(), zlib.compress(body, 6)
 
 
+def packed_body(conn: sqlite3.Connection, sha256: str) -> tuple[str, bytes] | None:
+    """A stored body as ``bodies`` keeps it, ``(codec, data)``, or None (any connection to the
+    archive: the crawl's memory of earlier crawls reads through a read-only one)."""
+    row = conn.execute("SELECT codec, data FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
+    return (row[0], bytes(row[1])) if row else None
+
+
+def unpack_body(codec: str, data: bytes) -> bytes:
+    return zlib.decompress(data) if codec == "zlib" else bytes(data)
+
+
 def text_hash(text: str) -> str:
     """The identity of a clean text: sha256 of its letters and digits only."""
     return hashlib.sha256(_NOT_TEXT.sub("", text).lower().encode("utf-8")).hexdigest()
@@ -342,10 +353,10 @@ class Archive:
 
     def raw_body(self, sha256: str) -> bytes:
         """The stored raw body with this digest, decompressed."""
-        row = self.db.conn.execute("SELECT codec, data FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
-        if row is None:
+        packed = packed_body(self.db.conn, sha256)
+        if packed is None:
             raise KeyError(sha256)
-        return zlib.decompress(row[1]) if row[0] == "zlib" else bytes(row[1])
+        return unpack_body(*packed)
 
     # --- reports --------------------------------------------------------------------------------------
     def store_report(self, report: Report, fetch_id: int, portal_id: str | None = None,

@@ -75,7 +75,7 @@ def _run(url: str, farm, expected: dict, args: argparse.Namespace, workers: int)
     for suffix in ("", "-wal", "-shm"):
         Path(args.db + suffix).unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    verbs = [sys.executable, "-m", _module()]
+    verbs = [sys.executable, "-m", "crawler.cli"]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -160,12 +160,6 @@ def _estimate(results: list[dict]) -> None:
 
 def _cpu(usage: resource.struct_rusage) -> float:
     return usage.ru_utime + usage.ru_stime
-
-
-def _module() -> str:
-    from crawler.cli import cli
-
-    return "crawler.cli" if "dispatch" in cli.commands else "crawler.cli_distributed"
 
 
 def _free_port() -> int:

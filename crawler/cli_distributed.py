@@ -1,37 +1,17 @@
 """The verbs of a crawl shared by several machines: ``dispatch``, ``worker``, ``ingest``
-(registered into the ``nianbao`` group by :mod:`crawler.cli`; ``python -m crawler.cli_distributed``
-runs them on their own).
+(registered into the ``nianbao`` group by :mod:`crawler.cli`, which turns their errors — ours, the
+OS's, Redis's, SQLite's — into one line on stderr and a non-zero exit).
 
-Each parses its options and calls one function of :mod:`crawler.distributed` or
-:mod:`crawler.ingest`. Errors (ours, the OS's, an unreachable Redis) are one line on stderr and a
-non-zero exit, also when a command runs outside the ``nianbao`` group.
+Each parses its options and calls one function of :mod:`crawler.distributed` or :mod:`crawler.ingest`.
 """
 
 from __future__ import annotations
 
-import functools
-import sys
 import time
-from collections.abc import Callable
-from typing import Any
 
 import click
 
 from parsers.errors import NianbaoError
-
-
-def _one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (NianbaoError, OSError) as error:
-            if isinstance(error, OSError) and error.filename:
-                raise click.ClickException(f"{error.strerror or error} ({error.filename}): check the path") from None
-            raise click.ClickException(str(error).replace("\n", " ")) from None
-
-    return wrapper
-
 
 _REDIS = click.option("--redis", "redis_url", required=True, metavar="URL",
                       help="The Redis of the crawl, e.g. redis://archive-host:6379/0 (keep it private).")
@@ -51,7 +31,6 @@ _REDIS = click.option("--redis", "redis_url", required=True, metavar="URL",
 @click.option("--max-pages", type=click.IntRange(min=1), help="At most N requests per portal.")
 @click.option("--local", is_flag=True, hidden=True, help="No politeness delays (portals served on loopback).")
 @click.option("--wait", is_flag=True, help="Wait until the ingest has closed the run, printing progress.")
-@_one_line_errors
 def dispatch(redis_url: str, registry: str | None, db: str, portal_ids: tuple[str, ...], incremental: bool,
              recheck_days: float | None, shard_size: int, max_pages: int | None, local: bool, wait: bool) -> None:
     """Start a crawl shared by several machines: record the run in the archive and put one crawl
@@ -111,7 +90,6 @@ def _wait(redis_url: str, db: str, run_id: int, shards: int) -> None:
               "S + 60 s after its last heartbeat.")
 @click.option("--maintenance-interval", type=click.IntRange(min=1), default=600, show_default=True, metavar="S",
               help="Seconds between RQ's maintenance runs (which re-queue the jobs of dead workers).")
-@_one_line_errors
 def worker(redis_url: str, name: str | None, burst: bool, job_monitoring_interval: int,
            maintenance_interval: int) -> None:
     """Crawl jobs from the Redis queue, one shard of portals at a time, each in a fresh process;
@@ -134,7 +112,6 @@ def worker(redis_url: str, name: str | None, burst: bool, job_monitoring_interva
 @click.option("--exit-when-done", is_flag=True, help="Stop once the run(s) are closed and nothing is waiting.")
 @click.option("--idle-exit", type=click.FloatRange(min=0), metavar="SECONDS",
               help="Stop after this long without any page coming in.")
-@_one_line_errors
 def ingest(redis_url: str, db: str, run_id: int | None, exit_when_done: bool, idle_exit: float | None) -> None:
     """Store the pages that workers send through Redis into the archive: its single writer.
     Closes each run once all its shards are done. Safe to kill and restart: nothing is lost or
@@ -148,15 +125,3 @@ def ingest(redis_url: str, db: str, run_id: int | None, exit_when_done: bool, id
     counts = run(redis_url, db, IngestOptions(run_id, exit_when_done, idle_exit))
     click.echo(f"ingested {counts['pages']} pages, {counts['reports']} reports ({counts['new']} new), "
                f"{counts['shards']} shards done")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """dispatch, worker and ingest on their own (they are also verbs of `nianbao`)."""
-
-
-for _command in (dispatch, worker, ingest):
-    main.add_command(_command)
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -45,12 +45,7 @@ def schedule(every: str, at: str | None, db: str, registry: str | None, recheck_
     """
     from crawler.schedule import ScheduleOptions
     from crawler.schedule import schedule as run
-    from parsers.errors import NianbaoError
 
     options = ScheduleOptions(Path(db), every.strip(), at, Path(registry) if registry else None, recheck_days,
                               Path(log) if log else None, Path(unit_dir) if unit_dir else None, local)
-    try:
-        click.echo(run(options, kind, install))
-    except (NianbaoError, OSError) as error:  # one line, also when run outside the nianbao group
-        where = f" ({error.filename}): check the path" if isinstance(error, OSError) and error.filename else ""
-        raise click.ClickException(f"{getattr(error, 'strerror', None) or error}{where}") from None
+    click.echo(run(options, kind, install))  # errors: one line, by the nianbao group (crawler.cli)

@@ -157,20 +157,10 @@ def dispatch(portals: list[Portal], db: str, redis_url: str, *, incremental: boo
 
 def _memory(db: str, portal_ids: list[str], recheck_days: float | None) -> dict[str, Any]:
     """One shard's memory of earlier crawls, as plain data (:meth:`Memory.to_payload`)."""
-    import sqlite3
-
     from crawler.incremental import Memory, recheck_cutoff
 
     memory = Memory.from_archive(db, portal_ids, conditional=True, skip_since=recheck_cutoff(recheck_days or 0.0))
-    reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        def store(sha256: str) -> tuple[str, bytes] | None:
-            row = reader.execute("SELECT codec, data FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
-            return (row[0], bytes(row[1])) if row else None
-
-        return memory.to_payload(portal_ids, store=store)
-    finally:
-        reader.close()
+    return memory.to_payload(portal_ids)
 
 
 def crawl_shard(payload: dict[str, Any]) -> dict[str, Any]:

@@ -22,11 +22,13 @@ which has no archive: the payload carries the validators and the stored navigati
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
+
+from archive.store import packed_body, unpack_body
 
 NAVIGATION = frozenset({"home", "hub", "section", "list_call"})
 REPORTS = frozenset({"detail", "attachment"})
@@ -52,12 +54,13 @@ class Known:
 class Memory:
     """``known`` URLs; ``conditional``: re-check them with conditional requests; ``skip_since``:
     a report page or attachment checked at or after this time (ISO 8601) is not asked again;
-    ``bodies``: a stored body by its sha256 (for a navigation page answered 304)."""
+    ``packed``: a stored body by its sha256, as the archive keeps it (for a page answered 304 or
+    replayed, and for a distributed job's payload)."""
 
     known: dict[str, Known] = field(default_factory=dict)
     conditional: bool = False
     skip_since: str | None = None
-    bodies: Callable[[str], bytes | None] = lambda _sha256: None
+    packed: Callable[[str], tuple[str, bytes] | None] = lambda _sha256: None
 
     def plan(self, url: str, role: str) -> dict[str, str] | str | None:
         """The headers to ask for ``url`` with (empty: a plain request), :data:`SKIP`, or
@@ -90,9 +93,8 @@ class Memory:
     def stored(self, url: str) -> bytes | None:
         """The body of ``url``'s last full response (for a 304), or None when it is not kept."""
         known = self.known.get(url)
-        if known is None or not known.sha256:
-            return None
-        return self.bodies(known.sha256)
+        packed = self.packed(known.sha256) if known is not None and known.sha256 else None
+        return unpack_body(*packed) if packed is not None else None
 
     # --- where it comes from ----------------------------------------------------------------------
     @classmethod
@@ -105,20 +107,12 @@ class Memory:
             known = {row[0]: Known(row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], bool(row[8]))
                      for row in archive.url_states(portal_ids)}
         reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        return cls(known, conditional, skip_since, partial(packed_body, reader))
 
-        def body(sha256: str) -> bytes | None:
-            row = reader.execute("SELECT codec, data FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
-            if row is None:
-                return None
-            return zlib.decompress(row[1]) if row[0] == "zlib" else bytes(row[1])
-
-        return cls(known, conditional, skip_since, body)
-
-    def to_payload(self, portal_ids: Iterable[str] | None = None, *,
-                   store: Callable[[str], tuple[str, bytes] | None] | None = None) -> dict[str, Any]:
+    def to_payload(self, portal_ids: Iterable[str] | None = None) -> dict[str, Any]:
         """A plain-data copy for a distributed crawl's job: the known URLs (of these portals) and
         the stored pages a worker may need (navigation pages that can be answered 304, cover pages
-        that are replayed), as ``(codec, data)`` from ``store(sha256)`` (the archive's ``bodies`` row)."""
+        that are replayed), as the archive keeps them."""
         wanted = set(portal_ids) if portal_ids is not None else None
         rows, bodies = [], {}
         for url, k in self.known.items():
@@ -126,8 +120,8 @@ class Memory:
                 continue
             rows.append([url, k.portal_id, k.role, k.ok, k.etag, k.last_modified, k.sha256, k.last_checked, k.cover])
             needed = k.cover or (self.conditional and k.role in NAVIGATION and k.etag)
-            if store is not None and needed and k.ok and k.sha256 and k.sha256 not in bodies:
-                packed = store(k.sha256)
+            if needed and k.ok and k.sha256 and k.sha256 not in bodies:
+                packed = self.packed(k.sha256)
                 if packed is not None:
                     bodies[k.sha256] = list(packed)
         return {"known": rows, "bodies": bodies, "conditional": self.conditional, "skip_since": self.skip_since}
@@ -138,14 +132,10 @@ class Memory:
                  for row in payload["known"]}
         stored = payload.get("bodies") or {}
 
-        def body(sha256: str) -> bytes | None:
-            packed = stored.get(sha256)
-            if packed is None:
-                return None
-            codec, data = packed
-            return zlib.decompress(data) if codec == "zlib" else bytes(data)
+        def packed(sha256: str) -> tuple[str, bytes] | None:
+            return tuple(stored[sha256]) if sha256 in stored else None
 
-        return cls(known, bool(payload.get("conditional")), payload.get("skip_since"), body)
+        return cls(known, bool(payload.get("conditional")), payload.get("skip_since"), packed)
 
 
 def recheck_cutoff(days: float, now: datetime | None = None) -> str:

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from archive.pages import store_page
+from archive.pages import TALLIES, store_page
 from archive.store import Archive, DuplicateItem
 from crawler.distributed import RUNS, STREAM, job_id, run_key
 from crawler.messages import BadMessage, PageMessage, unpack
@@ -43,8 +43,6 @@ LOCK = "nianbao:ingest:lock"
 LOCK_TTL = 15  # seconds: a killed ingest's lock is gone by then
 CHECK_EVERY = 5.0  # seconds between looks for runs to close when no shard_done came
 KEEP = 7 * 24 * 3600  # a finished run's bookkeeping stays in Redis this long
-TALLIES = ("pages", "list_pages", "reports", "new", "updated", "unchanged", "duplicate", "near_duplicate",
-           "canonical", "attachments", "errors", "blocked", "not_modified", "bytes")
 STATE = ("section_found", "sections", "blocked_reason", "truncated", "robots_skipped", "skipped")  # the worker's
 
 

@@ -23,12 +23,10 @@ from typing import Any
 from scrapy import signals
 
 from archive.cleaning import Cleaned, clean_page
-from archive.pages import store_page
+from archive.pages import TALLIES, store_page
 from archive.store import Archive
 from crawler.items import Page
 
-TALLIES = ("pages", "list_pages", "reports", "new", "updated", "unchanged", "duplicate", "near_duplicate",
-           "canonical", "attachments", "errors", "blocked", "not_modified", "bytes")
 OPTIONS = ("NIANBAO_INCREMENTAL", "NIANBAO_RECHECK_DAYS", "NIANBAO_SKIP_SINCE", "NIANBAO_RESUMES",
            "NIANBAO_DEFER_CLEANING")  # the settings a run is recorded with
 
@@ -108,8 +106,10 @@ class ArchivePipeline(CrawlPipeline):
         self._open(clean=not self.defer)
         self.archive = Archive(self.path)
         settings = self.crawler.settings
-        options = {name.removeprefix("NIANBAO_").lower(): settings.get(name) for name in OPTIONS
-                   if settings.get(name) is not None and settings.get(name) is not False and settings.get(name) != ""}
+        given = {name.removeprefix("NIANBAO_").lower(): settings.get(name) for name in OPTIONS}
+        # kept: what was set (0 days is a setting; False, None and "" are not)
+        options = {key: value for key, value in given.items()
+                   if value is not None and value is not False and value != ""}
         if not options.get("incremental"):
             options.pop("recheck_days", None)
         options["portals"] = len(self.crawler.spider.states)

@@ -35,7 +35,7 @@ def crawl(portals: list[Portal], db: str, *, max_pages: int | None = None, local
     from scrapy.crawler import CrawlerProcess
 
     from crawler.middlewares import offline_public_suffixes
-    from crawler.spiders.portals import PortalSpider
+    from crawler.spiders.portals import PortalSpider, memory_from_settings
 
     _check_archive(db)  # an unusable file is a one-line error here, not a traceback inside the reactor
     offline_public_suffixes()
@@ -45,7 +45,7 @@ def crawl(portals: list[Portal], db: str, *, max_pages: int | None = None, local
     if resume:
         extra.update(_resume(db))
     options = settings(db, local=local, command=command, extra=extra)
-    memory = _memory(options, [p.id for p in portals])
+    memory = memory_from_settings(options, [p.id for p in portals])  # read before the reactor starts
     process = CrawlerProcess(options)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, portals=portals, max_pages=max_pages, memory=memory)
@@ -67,13 +67,6 @@ def _check_archive(db: str) -> None:
     except sqlite3.Error as error:
         raise NianbaoError(f"not an archive nianbao can open ({error})", db, "give another --db") from None
 
-
-def _memory(options: Any, portal_ids: list[str]) -> Any:
-    """The memory of earlier crawls that an incremental or resumed crawl needs (None for a plain
-    one), read from the archive before the crawl starts."""
-    from crawler.spiders.portals import memory_from_settings
-
-    return memory_from_settings(options, portal_ids)
 
 
 def _resume(db: str) -> dict[str, Any]:

@@ -306,7 +306,8 @@ def test_a_job_payload_carries_one_shards_urls_and_the_pages_it_may_replay() -> 
     bodies = {"s3": ("zlib", zlib.compress(b"<html>list</html>")), "s4": ("zlib", zlib.compress(b"<html>c</html>"))}
     memory.known["http://a/list"] = memory.known["http://a/list"].__class__(
         "a", "section", True, '"e3"', None, "s3", "2026-11-20T00:00:00+00:00")
-    payload = memory.to_payload(["a"], store=bodies.get)
+    memory.packed = bodies.get
+    payload = memory.to_payload(["a"])
     import msgpack
 
     assert msgpack.unpackb(msgpack.packb(payload)) == payload  # plain data (bodies as bytes)

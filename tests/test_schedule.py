@@ -27,7 +27,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from crawler.cli_schedule import schedule
+from crawler.cli import cli
 from crawler.farm import Farm
 from crawler.schedule import marker, on_calendar
 
@@ -37,7 +37,7 @@ CALENDAR = re.compile(r"^(?:[A-Z][a-z]{2}(?:[.,][.A-Za-z,]*)? )?\*-[*0-9./,]+-[*
 
 
 def _schedule(*args: str) -> str:
-    result = CliRunner().invoke(schedule, list(args))
+    result = CliRunner().invoke(cli, ["schedule", *args])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -135,14 +135,14 @@ def test_the_units_say_how_an_interrupted_crawl_is_resumed(tmp_path: Path) -> No
     (["--every", "0 3 1 * 1", "--systemd"], "systemd cannot"),
 ])
 def test_bad_input_is_a_one_line_error(tmp_path: Path, args: list[str], says: str) -> None:
-    result = CliRunner().invoke(schedule, ["--db", str(tmp_path / "a.db"), *args])
+    result = CliRunner().invoke(cli, ["schedule", "--db", str(tmp_path / "a.db"), *args])
     assert isinstance(result.exception, SystemExit)  # click's exit, not a traceback
     assert result.exit_code == 1 and says in result.output and len(result.output.strip().splitlines()) == 1
 
 
 def test_bad_input_in_a_real_process_is_one_line_on_stderr() -> None:
-    done = subprocess.run([sys.executable, "-c", "from crawler.cli_schedule import schedule; schedule()",
-                           "--at", "7pm"], capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run([sys.executable, "-m", "crawler.cli", "schedule", "--at", "7pm"], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("Error: --at must be") and len(done.stderr.strip().splitlines()) == 1
 
@@ -163,7 +163,7 @@ def test_systemd_install_writes_both_units_and_a_second_install_replaces_them(tm
 def test_systemd_install_refuses_to_overwrite_a_unit_of_another_archive(tmp_path: Path) -> None:
     units = tmp_path / "units"
     _schedule("--db", str(tmp_path / "one" / "x.db"), "--systemd", "--install", "--unit-dir", str(units))
-    result = CliRunner().invoke(schedule, ["--db", str(tmp_path / "two" / "x.db"), "--systemd", "--install",
+    result = CliRunner().invoke(cli, ["schedule", "--db", str(tmp_path / "two" / "x.db"), "--systemd", "--install",
                                            "--unit-dir", str(units)])
     assert result.exit_code == 1 and "not this archive's" in result.output
     assert str(tmp_path / "one" / "x.db") in (units / "nianbao-x.service").read_text(encoding="utf-8")
